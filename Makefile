@@ -1,0 +1,49 @@
+# Portcullis — the two commands a newcomer needs are `make dev` and `make test`.
+.PHONY: dev test lint typecheck migrate install clean-dev policy-check policy-test bench
+
+NPM ?= npm
+TSX := node --import tsx
+
+# Installs exactly what package-lock.json says, again only when it changes.
+node_modules/.package-lock.json: package.json package-lock.json shared/package.json $(wildcard services/*/package.json)
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+## make dev: Postgres + NATS (reused or started), migrations, bootstrap admin, every service. Ctrl-C stops it all.
+dev: install
+	$(TSX) deploy/dev/dev.ts
+
+## make test: every unit and integration test against a real Postgres and NATS (reused or started).
+test: install
+	$(TSX) services/authz/src/cli/policy.ts check
+	$(TSX) services/authz/src/cli/policy.ts test
+	$(TSX) deploy/dev/with-infra.ts npx vitest run
+
+## make lint: the type check and eslint over everything.
+lint: install
+	npx tsc -p tsconfig.json --noEmit
+	npx eslint .
+
+typecheck: install
+	npx tsc -p tsconfig.json --noEmit
+
+## make policy-check / policy-test: the policy command's checks on policies/ (also part of make test).
+policy-check: install
+	$(TSX) services/authz/src/cli/policy.ts check
+
+policy-test: install
+	$(TSX) services/authz/src/cli/policy.ts test
+
+## make bench: performance targets, measured on this machine; results in BENCHMARKS.md.
+bench: install
+	$(TSX) deploy/dev/with-infra.ts node --expose-gc --import tsx bench/policy.bench.ts
+
+## make migrate: apply pending migrations to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portcullis).
+migrate: install
+	$(TSX) deploy/dev/migrate.ts
+
+## make clean-dev: forget the embedded Postgres and NATS data that `make dev` may have created.
+clean-dev:
+	rm -rf .dev

@@ -1,0 +1,132 @@
+// `make dev`: the whole system on this machine. Reuses or starts Postgres and NATS, migrates, creates the bootstrap
+// platform admin, starts every service, prints where everything is, and stops all it started on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { bootstrapAdmin } from './bootstrap-admin.js';
+import { ensureInfra, InfraError, type Infra } from './infra.js';
+import { migrateAll } from './migrate-all.js';
+import { seedPolicy } from './seed-policy.js';
+
+interface ServiceSpec {
+  name: string;
+  port: number;
+  entry: string;
+  env?: Record<string, string>;
+}
+
+const env = process.env;
+const adminEmail = env.BOOTSTRAP_ADMIN_EMAIL || 'admin@example.com';
+const identityPort = Number(env.IDENTITY_PORT || 4001);
+const auditPort = Number(env.AUDIT_PORT || 4004);
+const authzPort = Number(env.AUTHZ_PORT || 4005);
+const issuer = env.ISSUER || `http://127.0.0.1:${identityPort}`;
+
+const services: ServiceSpec[] = [
+  { name: 'identity', port: identityPort, entry: 'services/identity/src/main.ts', env: { ISSUER: issuer } },
+  {
+    name: 'audit',
+    port: auditPort,
+    entry: 'services/audit/src/main.ts',
+    env: { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` },
+  },
+  {
+    name: 'authz',
+    port: authzPort,
+    entry: 'services/authz/src/main.ts',
+    env: { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` },
+  },
+];
+
+const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
+const children: ChildProcess[] = [];
+let infra: Infra | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  console.log('\nstopping…');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        }),
+    ),
+  );
+  await infra?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not healthy after ${timeoutMs} ms`);
+}
+
+try {
+  infra = await ensureInfra({ log: (line) => console.log(`[infra] ${line}`) });
+  const applied = await migrateAll(infra.databaseUrl);
+  for (const [service, names] of Object.entries(applied)) console.log(`[migrate] ${service}: ${names.length ? names.join(', ') : 'up to date'}`);
+  const seeded = await seedPolicy(infra.databaseUrl);
+  console.log(`[policy] ${seeded.changed ? `applied policies/policy.csv (version ${seeded.version}, +${seeded.added.length} -${seeded.removed.length})` : 'stored policy matches policies/policy.csv'}`);
+  const admin = await bootstrapAdmin(infra.databaseUrl, adminEmail, env.BOOTSTRAP_ADMIN_PASSWORD || undefined);
+
+  services.forEach((service, index) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
+      env: { ...env, ...service.env, NODE_ENV: env.NODE_ENV || 'development', PORT: String(service.port), DATABASE_URL: infra!.databaseUrl, NATS_URL: infra!.natsUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const label = `${colors[index % colors.length]}${service.name.padEnd(9)}\x1b[0m|`;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => console.log(`${label} ${line}`));
+    }
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`${service.name} exited (${signal ?? code}); stopping everything`);
+      void stopAll(1);
+    });
+  });
+  await Promise.all(services.map((s, i) => waitHealthy(`http://127.0.0.1:${s.port}/healthz`, children[i])));
+
+  const lines = [
+    '',
+    'Portcullis is running.',
+    ...services.map((s) => `  ${s.name.padEnd(9)} http://127.0.0.1:${s.port}   (openapi: /openapi.json, health: /healthz, /readyz, /metrics)`),
+    `  JWKS      http://127.0.0.1:${identityPort}/.well-known/jwks.json`,
+    `  Postgres  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+    `  NATS      ${infra.natsUrl} (stream AUDIT, subjects audit.>)`,
+    ...infra.started.map((s) => `  started   ${s}`),
+    '',
+    `  Platform admin: ${admin.email}`,
+    admin.generatedPassword
+      ? `  Password:       ${admin.generatedPassword}   (generated now and shown only this once)`
+      : admin.created
+        ? '  Password:       from BOOTSTRAP_ADMIN_PASSWORD'
+        : '  Password:       unchanged (the admin already existed)',
+    '',
+    `  Try: curl -s -X POST http://127.0.0.1:${identityPort}/v1/auth/login -H 'content-type: application/json' \\`,
+    `         -d '{"email":"${admin.email}","password":"…"}'`,
+    '',
+    'Ctrl-C stops everything started here.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+} catch (error) {
+  console.error(error instanceof InfraError ? error.message : error);
+  await stopAll(1);
+}

@@ -1,0 +1,14 @@
+import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
+import { auditEntities } from '../services/audit/src/entities/index.js';
+import { auditMigrations } from '../services/audit/src/migrations/index.js';
+import { authzEntities } from '../services/authz/src/entities/index.js';
+import { authzMigrations } from '../services/authz/src/migrations/index.js';
+import { identityEntities } from '../services/identity/src/entities/index.js';
+import { identityMigrations } from '../services/identity/src/migrations/index.js';
+
+/** Each service's schema, entities and migrations, for tooling that migrates them all (dev stack, test setup). */
+export const serviceCatalog: { service: string; entities: EntitySchema[]; migrations: MigrationObject[] }[] = [
+  { service: 'authz', entities: authzEntities, migrations: authzMigrations },
+  { service: 'identity', entities: identityEntities, migrations: identityMigrations },
+  { service: 'audit', entities: auditEntities, migrations: auditMigrations },
+];

@@ -1,0 +1,38 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { InvalidRequest } from '@portcullis/shared/http';
+import type { AuditEvent } from '@portcullis/shared/events';
+import { EventRepository, type EventFilter } from '../repositories/event.repository.js';
+
+export type EventItem = AuditEvent & { sequence: string; hash: string };
+
+export interface EventPage {
+  items: EventItem[];
+  next_cursor: string | null;
+}
+
+export function encodeCursor(sequence: string): string {
+  return Buffer.from(`seq:${sequence}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  const match = /^seq:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new InvalidRequest('The cursor is not valid.', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  return match[1];
+}
+
+/** Reads the trail, newest first, in cursor pages. */
+export class EventQueryService {
+  constructor(private readonly orm: MikroORM) {}
+
+  async page(filter: Omit<EventFilter, 'beforeSequence'>, cursor: string | undefined, limit: number): Promise<EventPage> {
+    const rows = await new EventRepository(this.orm.em.fork()).find(
+      { ...filter, ...(cursor ? { beforeSequence: decodeCursor(cursor) } : {}) },
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((row) => ({ ...row.event, sequence: String(row.sequence), hash: row.hash })),
+      next_cursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].sequence)) : null,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import type Koa from 'koa';
+import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
+import { readVocabulary } from '@portcullis/shared/authz';
+import { createHttpApp, type Logger } from '@portcullis/shared/http';
+import type { ServiceRuntime } from '@portcullis/shared/runtime';
+import type { AuthzConfig } from './config.js';
+import { AUTHZ_SERVICE } from './events/authz-events.js';
+import { checkRoutes } from './routes/check.routes.js';
+import { forwardAuthRoutes } from './routes/forward-auth.routes.js';
+import { subjectRoutes } from './routes/subjects.routes.js';
+import { DecisionService } from './services/decision.service.js';
+import { ForwardAuthService } from './services/forward-auth.service.js';
+import { RouteTable } from './services/route-table.js';
+
+export interface AuthzApp {
+  app: Koa;
+  decisions: DecisionService;
+}
+
+export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logger: Logger): AuthzApp {
+  const verifier = new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) });
+  const requireAuth = authenticate(verifier);
+  const decisions = new DecisionService(runtime.policy, readVocabulary());
+  const forwardAuth = new ForwardAuthService(RouteTable.load(), runtime.authorizer);
+  const { app } = createHttpApp({
+    service: AUTHZ_SERVICE,
+    logger,
+    orm: runtime.orm,
+    readiness: runtime.readiness,
+    routers: [checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth), forwardAuthRoutes(forwardAuth, verifier)],
+  });
+  return { app, decisions };
+}

@@ -1,0 +1,24 @@
+import { createLogger, listen } from '@portcullis/shared/http';
+import { createRuntime } from '@portcullis/shared/runtime';
+import { buildAuthzApp } from './app.js';
+import { loadAuthzConfig } from './config.js';
+import { authzEntities } from './entities/index.js';
+import { AUTHZ_SERVICE } from './events/authz-events.js';
+import { authzMigrations } from './migrations/index.js';
+
+const config = loadAuthzConfig();
+const logger = createLogger(AUTHZ_SERVICE, config.LOG_LEVEL);
+const runtime = await createRuntime({ service: AUTHZ_SERVICE, config, logger, entities: authzEntities, migrations: authzMigrations });
+const authz = buildAuthzApp(config, runtime, logger);
+runtime.relay.start();
+const server = await listen(authz.app, config.PORT, config.HOST);
+logger.info({ url: server.url, policy_version: runtime.policy.version }, 'authz listening');
+
+async function shutdown(signal: string) {
+  logger.info({ signal }, 'shutting down');
+  await server.close();
+  await runtime.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

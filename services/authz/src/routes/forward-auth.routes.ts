@@ -1,0 +1,35 @@
+import type { Context } from 'koa';
+import { ApiRouter, InvalidRequest, Unauthorized } from '@portcullis/shared/http';
+import { bearerToken, type TokenVerifier } from '@portcullis/shared/auth';
+import type { ForwardAuthService } from '../services/forward-auth.service.js';
+
+/** The original call, from nginx (x-original-*) or Traefik/Envoy (x-forwarded-*). */
+function originalCall(ctx: Context): { method: string; uri: string } {
+  const method = ctx.get('x-original-method') || ctx.get('x-forwarded-method');
+  const uri = ctx.get('x-original-uri') || ctx.get('x-forwarded-uri');
+  if (!method || !uri) throw new InvalidRequest('Send the original call in x-original-method and x-original-uri (or x-forwarded-method and x-forwarded-uri).');
+  return { method, uri };
+}
+
+export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: TokenVerifier): ApiRouter {
+  return new ApiRouter('/v1').get('/forward-auth', {
+    summary: 'Gateway sub-request: 200 with x-auth-* headers, or 401/403',
+    tags: ['gateway'],
+    public: true,
+    responses: { 200: { description: 'Allowed; identity in x-auth-user-id, x-auth-tenant-id, x-auth-impersonator-id' } },
+  }, async (ctx) => {
+    const { method, uri } = originalCall(ctx);
+    const result = await forwardAuth.decide({
+      method,
+      uri,
+      authenticate: async () => {
+        const token = bearerToken(ctx);
+        if (!token) throw new Unauthorized();
+        return verifier.verify(token);
+      },
+    });
+    ctx.set(result.headers);
+    ctx.status = 200;
+    ctx.body = { allowed: true };
+  });
+}

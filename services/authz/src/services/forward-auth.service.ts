@@ -1,0 +1,46 @@
+import type { Principal } from '@portcullis/shared/auth';
+import { tenantDomain, type Authorizer } from '@portcullis/shared/authz';
+import { Forbidden, Unauthorized } from '@portcullis/shared/http';
+import type { RouteTable } from './route-table.js';
+
+export interface ForwardAuthRequest {
+  method: string;
+  uri: string;
+  /** Resolves the bearer token to a principal, or throws Unauthorized. */
+  authenticate: () => Promise<Principal>;
+}
+
+export interface ForwardAuthResult {
+  headers: Record<string, string>;
+}
+
+/** Decides a gateway's sub-request: public routes pass, others need a token and, when listed, the policy's yes. */
+export class ForwardAuthService {
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly authorizer: Authorizer,
+  ) {}
+
+  async decide(request: ForwardAuthRequest): Promise<ForwardAuthResult> {
+    const decision = this.routes.decide(request.method, request.uri);
+    if (decision.kind === 'public') return { headers: {} };
+    if (decision.kind === 'unknown') {
+      // Still authenticate first, so a caller without a token learns that (401) rather than 403.
+      await request.authenticate();
+      throw new Forbidden('This route is not in the gateway route table.');
+    }
+    const principal = await request.authenticate();
+    const headers: Record<string, string> = {
+      'x-auth-user-id': principal.user_id,
+      ...(principal.impersonator_id ? { 'x-auth-impersonator-id': principal.impersonator_id } : {}),
+    };
+    if (decision.kind === 'authenticated') return { headers };
+    const domain = decision.tenantId ? tenantDomain(decision.tenantId) : 'platform';
+    if (!this.authorizer.isAllowed(principal, domain, decision.object, decision.action)) {
+      throw new Forbidden(`You may not ${decision.action} ${decision.object} here.`);
+    }
+    return { headers: { ...headers, ...(decision.tenantId ? { 'x-auth-tenant-id': decision.tenantId } : {}) } };
+  }
+}
+
+export { Unauthorized };

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { buildEnforcer, PolicyParseError, toCasbinRule, type PolicyRule } from '@portcullis/shared/authz';
+
+export interface DecisionCase {
+  sub: string;
+  dom: string;
+  obj: string;
+  act: string;
+  allow: boolean;
+  name?: string;
+}
+
+export interface DecisionSuite {
+  file: string;
+  name: string;
+  /** `g` rules the cases run against: [subject, role, domain]. */
+  grants: string[][];
+  cases: (DecisionCase & { line: number })[];
+}
+
+export interface CaseResult {
+  file: string;
+  line: number;
+  suite: string;
+  case: DecisionCase;
+  actual: boolean;
+  passed: boolean;
+}
+
+/** Reads `policies/tests/*.yaml`; malformed files raise PolicyParseError with the line. */
+export function readSuites(testsDir: string): DecisionSuite[] {
+  return readdirSync(testsDir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((name) => {
+      const file = join(testsDir, name);
+      const text = readFileSync(file, 'utf8');
+      const doc = parseDocument(text, { keepSourceTokens: false });
+      if (doc.errors.length) {
+        const error = doc.errors[0];
+        throw new PolicyParseError(file, error.linePos?.[0]?.line ?? 1, error.message);
+      }
+      const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : text.slice(0, offset).split('\n').length);
+      const raw = doc.toJS() as { name?: string; grants?: string[][]; cases?: DecisionCase[] };
+      const casesNode = doc.get('cases', true) as { items?: { range?: [number, number, number] }[] } | undefined;
+      if (!Array.isArray(raw?.cases)) throw new PolicyParseError(file, 1, 'needs a "cases" list');
+      const cases = raw.cases.map((c, index) => {
+        const line = lineOf(casesNode?.items?.[index]?.range?.[0]);
+        for (const field of ['sub', 'dom', 'obj', 'act'] as const) {
+          if (typeof c?.[field] !== 'string') throw new PolicyParseError(file, line, `case needs a string "${field}"`);
+        }
+        if (typeof c.allow !== 'boolean') throw new PolicyParseError(file, line, 'case needs "allow: true|false"');
+        return { ...c, line };
+      });
+      return { file, name: raw.name ?? name, grants: raw.grants ?? [], cases };
+    });
+}
+
+/** Runs every case against the given p rules and the suite's own grants, with the real model and matcher. */
+export async function runSuites(modelText: string, rules: PolicyRule[], suites: DecisionSuite[]): Promise<CaseResult[]> {
+  const pRules = rules.map(toCasbinRule);
+  const results: CaseResult[] = [];
+  for (const suite of suites) {
+    const enforcer = await buildEnforcer(modelText, pRules, suite.grants.map((g) => g.map(String)));
+    for (const { line, ...decision } of suite.cases) {
+      const actual = enforcer.enforceSync(decision.sub, decision.dom, decision.obj, decision.act);
+      results.push({ file: suite.file, line, suite: suite.name, case: decision, actual, passed: actual === decision.allow });
+    }
+  }
+  return results;
+}

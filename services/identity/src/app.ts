@@ -1,0 +1,57 @@
+import type Koa from 'koa';
+import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
+import { createHttpApp, type Logger } from '@portcullis/shared/http';
+import type { ServiceRuntime } from '@portcullis/shared/runtime';
+import type { IdentityConfig } from './config.js';
+import { createIdentityOutbox, IDENTITY_SERVICE } from './events/identity-events.js';
+import { startUserLookupResponder } from './events/user-lookup.responder.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { meRoutes } from './routes/me.routes.js';
+import { wellKnownRoutes } from './routes/well-known.routes.js';
+import { AuthService } from './services/auth.service.js';
+import { KeyCipher } from './services/key-cipher.js';
+import { PasswordHasher } from './services/password-hasher.js';
+import { SigningKeyService } from './services/signing-key.service.js';
+import { TokenService } from './services/token.service.js';
+import { UserService } from './services/user.service.js';
+
+export interface IdentityApp {
+  app: Koa;
+  users: UserService;
+  auth: AuthService;
+  signingKeys: SigningKeyService;
+  tokens: TokenService;
+  verifier: TokenVerifier;
+  stop: () => void;
+}
+
+/** Wires identity's services and routes onto a runtime; starts nothing that listens on a port. */
+export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime, logger: Logger): IdentityApp {
+  const outbox = createIdentityOutbox(config.NATS_SUBJECT_PREFIX, () => runtime.relay.wake());
+  const hasher = new PasswordHasher();
+  const signingKeys = new SigningKeyService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'signing-keys'), {
+    rotationMs: config.SIGNING_KEY_ROTATION,
+    publishAfterRetirementMs: config.ACCESS_TOKEN_TTL + 60_000,
+  });
+  const tokens = new TokenService(signingKeys, {
+    issuer: config.ISSUER,
+    audience: config.ACCESS_TOKEN_AUDIENCE,
+    clientId: config.ACCESS_TOKEN_CLIENT_ID,
+    accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
+  });
+  const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
+  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL);
+  const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });
+  const requireAuth = authenticate(verifier, (principal) => auth.isSessionRevoked(principal));
+
+  const { app } = createHttpApp({
+    service: IDENTITY_SERVICE,
+    logger,
+    orm: runtime.orm,
+    readiness: runtime.readiness,
+    extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
+    routers: [authRoutes(auth, requireAuth), meRoutes(users, requireAuth)],
+  });
+  const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
+  return { app, users, auth, signingKeys, tokens, verifier, stop: responder.stop };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { baseConfigSchema, duration, loadConfig } from '@portcullis/shared/config';
+
+const DEV_KEY_SECRET = 'dev-only-signing-key-secret-change-me';
+
+export const identityConfigSchema = baseConfigSchema
+  .extend({
+    PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    /** The `iss` of every token; also where the JWKS is published. */
+    ISSUER: z.url().default('http://127.0.0.1:4001'),
+    ACCESS_TOKEN_AUDIENCE: z.string().min(1).default('portcullis'),
+    ACCESS_TOKEN_CLIENT_ID: z.string().min(1).default('portcullis'),
+    ACCESS_TOKEN_TTL: duration('15m'),
+    REFRESH_TOKEN_TTL: duration('30d'),
+    SIGNING_KEY_ROTATION: duration('30d'),
+    /** Encrypts signing keys at rest. Required outside development and tests. */
+    KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+    BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  })
+  .transform((config, ctx) => {
+    if (!config.KEY_ENCRYPTION_SECRET && config.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['KEY_ENCRYPTION_SECRET'], message: 'is required in production' });
+      return z.NEVER;
+    }
+    return { ...config, KEY_ENCRYPTION_SECRET: config.KEY_ENCRYPTION_SECRET ?? DEV_KEY_SECRET };
+  });
+
+export type IdentityConfig = z.infer<typeof identityConfigSchema>;
+
+export function loadIdentityConfig(env: NodeJS.ProcessEnv = process.env): IdentityConfig {
+  return loadConfig(identityConfigSchema, env);
+}

@@ -1,0 +1,17 @@
+import { Outbox } from '@portcullis/shared/events';
+
+export const IDENTITY_SERVICE = 'identity';
+
+/** The identity event actions (`<entity>.<verb>`) this service publishes. */
+export const IdentityEvent = {
+  userCreated: 'user.created',
+  userUpdated: 'user.updated',
+  loginSucceeded: 'login.succeeded',
+  loginFailed: 'login.failed',
+  sessionRevoked: 'session.revoked',
+  refreshReused: 'refresh.reused',
+} as const;
+
+export function createIdentityOutbox(subjectPrefix: string, onCommitted: () => void): Outbox {
+  return new Outbox(IDENTITY_SERVICE, subjectPrefix, onCommitted);
+}

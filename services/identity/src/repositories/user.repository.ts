@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserSchema, type User } from '../entities/user.entity.js';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export class UserRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.em.findOne(UserSchema, { id });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.em.findOne(UserSchema, { email: normalizeEmail(email) });
+  }
+
+  /** The user with the password hash loaded (it is lazy everywhere else). */
+  findByEmailWithPassword(email: string): Promise<User | null> {
+    return this.em.findOne(UserSchema, { email: normalizeEmail(email) }, { populate: ['passwordHash'] });
+  }
+
+  create(data: Pick<User, 'id' | 'email' | 'name' | 'passwordHash'>): User {
+    const now = new Date();
+    return this.em.create(UserSchema, { ...data, email: normalizeEmail(data.email), status: 'active', createdAt: now, updatedAt: now });
+  }
+}

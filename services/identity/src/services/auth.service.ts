@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import type { Principal } from '@portcullis/shared/auth';
+import type { Outbox } from '@portcullis/shared/events';
+import { Unauthorized, type ClientInfo } from '@portcullis/shared/http';
+import { IdentityEvent } from '../events/identity-events.js';
+import { SessionRepository } from '../repositories/session.repository.js';
+import { normalizeEmail, UserRepository } from '../repositories/user.repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { newRefreshToken, type TokenService } from './token.service.js';
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+const INVALID_CREDENTIALS = 'The email or password is not correct.';
+const INVALID_REFRESH = 'The refresh token is not valid.';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+function actorOf(client: ClientInfo, userId: string | null) {
+  return {
+    user_id: userId,
+    ...(client.ip ? { ip: client.ip } : {}),
+    ...(client.user_agent ? { user_agent: client.user_agent } : {}),
+  };
+}
+
+/** Password login, refresh rotation with reuse detection, and logout. */
+export class AuthService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly outbox: Outbox,
+    private readonly refreshTokenTtlMs: number,
+  ) {}
+
+  async login(email: string, password: string, client: ClientInfo): Promise<TokenPair> {
+    const user = await new UserRepository(this.orm.em.fork()).findByEmailWithPassword(email);
+    const passwordOk = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyAgainstNothing(password);
+    const failure = !user ? 'unknown_email' : !passwordOk ? 'invalid_password' : user.status !== 'active' ? 'user_disabled' : undefined;
+
+    if (failure || !user) {
+      await this.orm.em.fork().transactional(async (tx) => {
+        this.outbox.record(tx, {
+          action: IdentityEvent.loginFailed,
+          subject: user ? `user:${user.id}` : 'user:unknown',
+          data: {
+            actor: actorOf(client, user?.id ?? null),
+            outcome: 'failure',
+            target: { email: normalizeEmail(email), ...(user ? { user_id: user.id } : {}) },
+            reason: failure ?? 'unknown_email',
+            request_id: client.request_id,
+          },
+        });
+      });
+      this.outbox.committed();
+      // One answer for every failure, so the response does not reveal which emails exist.
+      throw new Unauthorized(INVALID_CREDENTIALS);
+    }
+
+    const now = new Date();
+    const refreshToken = newRefreshToken();
+    const session = await this.orm.em.fork().transactional(async (tx) => {
+      const sessions = new SessionRepository(tx);
+      const created = sessions.createSession({
+        id: uuidv7(),
+        userId: user.id,
+        amr: ['pwd'],
+        authTime: now,
+        expiresAt: new Date(now.getTime() + this.refreshTokenTtlMs),
+        ip: client.ip ?? null,
+        userAgent: client.user_agent ?? null,
+      });
+      sessions.createRefreshToken({ id: uuidv7(), sessionId: created.id, tokenHash: hashToken(refreshToken), expiresAt: created.expiresAt });
+      this.outbox.record(tx, {
+        action: IdentityEvent.loginSucceeded,
+        subject: `user:${user.id}`,
+        data: {
+          actor: actorOf(client, user.id),
+          outcome: 'success',
+          target: { user_id: user.id, session_id: created.id },
+          request_id: client.request_id,
+        },
+      });
+      return created;
+    });
+    this.outbox.committed();
+    return this.pair(session, refreshToken);
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. A token that was already exchanged is a sign of theft: the whole
+   * session is revoked and `refresh.reused` is recorded.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
+    const next = newRefreshToken();
+    const outcome = await this.orm.em.fork().transactional(async (tx) => {
+      const sessions = new SessionRepository(tx);
+      const presented = await sessions.findRefreshTokenByHash(hashToken(refreshToken));
+      if (!presented) return { kind: 'invalid' as const };
+      const session = await sessions.findSessionForUpdate(presented.sessionId);
+      if (!session) return { kind: 'invalid' as const };
+      const now = new Date();
+      const alreadySpent = presented.usedAt != null || !(await sessions.markRefreshTokenUsed(presented.id));
+      if (alreadySpent) {
+        if (!session.revokedAt) {
+          session.revokedAt = now;
+          session.revokedReason = 'refresh_reused';
+          this.outbox.record(tx, {
+            action: IdentityEvent.refreshReused,
+            subject: `user:${session.userId}`,
+            data: {
+              actor: actorOf(client, session.userId),
+              outcome: 'denied',
+              target: { user_id: session.userId, session_id: session.id },
+              reason: 'a rotated refresh token was presented again; the session is revoked',
+              request_id: client.request_id,
+            },
+          });
+        }
+        return { kind: 'reused' as const };
+      }
+      if (session.revokedAt || session.expiresAt <= now || presented.expiresAt <= now) return { kind: 'invalid' as const };
+      session.lastRefreshedAt = now;
+      sessions.createRefreshToken({ id: uuidv7(), sessionId: session.id, tokenHash: hashToken(next), expiresAt: session.expiresAt });
+      return { kind: 'rotated' as const, session };
+    });
+    if (outcome.kind === 'reused') {
+      this.outbox.committed();
+      throw new Unauthorized('The refresh token was already used; the session has been revoked.');
+    }
+    if (outcome.kind === 'invalid') throw new Unauthorized(INVALID_REFRESH);
+    return this.pair(outcome.session, next);
+  }
+
+  /** Ends the caller's session: its refresh tokens stop working and its access tokens are refused. */
+  async logout(principal: Principal, client: ClientInfo): Promise<void> {
+    const revoked = await this.orm.em.fork().transactional(async (tx) => {
+      const session = await new SessionRepository(tx).findSessionForUpdate(principal.session_id);
+      if (!session || session.revokedAt) return false;
+      session.revokedAt = new Date();
+      session.revokedReason = 'logout';
+      this.outbox.record(tx, {
+        action: IdentityEvent.sessionRevoked,
+        subject: `user:${session.userId}`,
+        data: {
+          actor: { ...actorOf(client, principal.user_id), ...(principal.impersonator_id ? { impersonator_id: principal.impersonator_id } : {}) },
+          outcome: 'success',
+          target: { user_id: session.userId, session_id: session.id },
+          reason: 'logout',
+          request_id: client.request_id,
+        },
+      });
+      return true;
+    });
+    if (revoked) this.outbox.committed();
+  }
+
+  /** Identity's own revocation check for access tokens (other services learn of revocations from NATS). */
+  async isSessionRevoked(principal: Principal): Promise<boolean> {
+    return !(await new SessionRepository(this.orm.em.fork()).isSessionActive(principal.session_id));
+  }
+
+  private async pair(session: { id: string; userId: string; amr: string[]; authTime: Date }, refreshToken: string): Promise<TokenPair> {
+    const accessToken = await this.tokens.issueAccessToken({
+      userId: session.userId,
+      sessionId: session.id,
+      amr: session.amr,
+      authTime: session.authTime,
+    });
+    return { access_token: accessToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: this.tokens.accessTokenTtlSeconds };
+  }
+}

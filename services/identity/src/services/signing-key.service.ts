@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createLocalJWKSet, errors as joseErrors, type CryptoKey, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import { withAdvisoryLock } from '@portcullis/shared/db';
+import { SigningKeyRepository } from '../repositories/signing-key.repository.js';
+import type { KeyCipher } from './key-cipher.js';
+
+export const SIGNING_ALGORITHM = 'EdDSA';
+const CACHE_MS = 30_000;
+
+export interface SigningKeyPolicy {
+  /** Age after which a new key takes over signing. */
+  rotationMs: number;
+  /** How long a retired key stays published: the longest lifetime of a token it signed, plus skew. */
+  publishAfterRetirementMs: number;
+}
+
+interface ActiveKey {
+  kid: string;
+  key: CryptoKey | Uint8Array;
+  createdAt: Date;
+  loadedAt: number;
+}
+
+/**
+ * Signing keys live in Postgres so every identity instance signs with the same key and publishes the same JWKS.
+ * A key is replaced when it is older than the rotation period; retired keys stay in the JWKS until their tokens expire.
+ */
+export class SigningKeyService {
+  private active?: ActiveKey;
+  private published?: { jwks: JSONWebKeySet; getKey: JWTVerifyGetKey; loadedAt: number };
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly cipher: KeyCipher,
+    private readonly policy: SigningKeyPolicy,
+  ) {}
+
+  /** The current signing key, rotating first when it has aged out. */
+  async currentKey(now = new Date()): Promise<{ kid: string; key: CryptoKey | Uint8Array }> {
+    const cached = this.active;
+    if (cached && Date.now() - cached.loadedAt < CACHE_MS && now.getTime() - cached.createdAt.getTime() < this.policy.rotationMs) {
+      return cached;
+    }
+    const repository = new SigningKeyRepository(this.orm.em.fork());
+    let key = await repository.findActive();
+    if (!key || now.getTime() - key.createdAt.getTime() >= this.policy.rotationMs) {
+      await this.rotate({ onlyIfOlderThan: now.getTime() - this.policy.rotationMs });
+      key = await new SigningKeyRepository(this.orm.em.fork()).findActive();
+    }
+    if (!key) throw new Error('no signing key after rotation');
+    const jwk = JSON.parse(this.cipher.decrypt(key.privateJwkEncrypted)) as JWK;
+    this.active = { kid: key.kid, key: await importJWK(jwk, SIGNING_ALGORITHM), createdAt: key.createdAt, loadedAt: Date.now() };
+    return this.active;
+  }
+
+  /**
+   * Makes a new key the signing key and retires the old one. Instances take turns under an advisory lock; with
+   * `onlyIfOlderThan`, an instance that finds a fresh key (made by another instance meanwhile) leaves it alone.
+   */
+  async rotate(options: { onlyIfOlderThan?: number } = {}): Promise<string> {
+    const kid = await withAdvisoryLock(this.orm.em.fork(), 'identity.signing-keys', async (tx) => {
+      const repository = new SigningKeyRepository(tx);
+      const current = await repository.findActive();
+      if (current && options.onlyIfOlderThan !== undefined && current.createdAt.getTime() > options.onlyIfOlderThan) {
+        return current.kid;
+      }
+      const now = new Date();
+      await repository.retireAllActive(now);
+      const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
+      const newKid = randomUUID();
+      repository.create({
+        kid: newKid,
+        algorithm: SIGNING_ALGORITHM,
+        publicJwk: { ...(await exportJWK(publicKey)), kid: newKid, alg: SIGNING_ALGORITHM, use: 'sig' },
+        privateJwkEncrypted: this.cipher.encrypt(JSON.stringify(await exportJWK(privateKey))),
+        createdAt: now,
+      });
+      await tx.flush();
+      return newKid;
+    });
+    this.active = undefined;
+    this.published = undefined;
+    return kid;
+  }
+
+  /** The public keys tokens may still be signed with. */
+  async jwks(): Promise<JSONWebKeySet> {
+    return (await this.publishedKeys()).jwks;
+  }
+
+  /** Verification key lookup for identity's own token checks; refreshes once on an unknown kid. */
+  readonly verificationKey: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await (await this.publishedKeys()).getKey(header, token);
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+      this.published = undefined;
+      return (await this.publishedKeys()).getKey(header, token);
+    }
+  };
+
+  private async publishedKeys() {
+    if (this.published && Date.now() - this.published.loadedAt < CACHE_MS) return this.published;
+    const since = new Date(Date.now() - this.policy.publishAfterRetirementMs);
+    let keys = await new SigningKeyRepository(this.orm.em.fork()).findPublished(since);
+    if (keys.length === 0) {
+      await this.currentKey();
+      keys = await new SigningKeyRepository(this.orm.em.fork()).findPublished(since);
+    }
+    const jwks: JSONWebKeySet = { keys: keys.map((k) => k.publicJwk as JWK) };
+    this.published = { jwks, getKey: createLocalJWKSet(jwks), loadedAt: Date.now() };
+    return this.published;
+  }
+}

@@ -1,0 +1,3 @@
+export { TokenVerifier, ACCESS_TOKEN_TYPE, type TokenVerifierOptions } from './token-verifier.js';
+export { authenticate, bearerToken, type SessionRevocationCheck } from './authenticate.js';
+export { principalOf, type Principal } from './principal.js';

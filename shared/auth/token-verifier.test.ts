@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { Unauthorized } from '../http/errors.js';
+import { TokenVerifier } from './token-verifier.js';
+
+const issuer = 'https://identity.example';
+const audience = 'portcullis';
+let signingKey: CryptoKey;
+let otherKey: CryptoKey;
+let verifier: TokenVerifier;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  signingKey = pair.privateKey;
+  otherKey = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey;
+  const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' };
+  verifier = new TokenVerifier({ issuer, audience, keys: createLocalJWKSet({ keys: [jwk] }) });
+});
+
+interface TokenOptions {
+  key?: CryptoKey;
+  typ?: string;
+  iss?: string;
+  aud?: string;
+  expiresIn?: number;
+  claims?: Record<string, unknown>;
+}
+
+function token(options: TokenOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sid: 'session-1', amr: ['pwd'], auth_time: now, ...options.claims })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: options.typ ?? 'at+jwt' })
+    .setIssuer(options.iss ?? issuer)
+    .setAudience(options.aud ?? audience)
+    .setSubject('user-1')
+    .setJti('jti-1')
+    .setIssuedAt(now - 10)
+    .setExpirationTime(now + (options.expiresIn ?? 900))
+    .sign(options.key ?? signingKey);
+}
+
+function unsignedToken(): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${encode({ alg: 'none', typ: 'at+jwt' })}.${encode({ iss: issuer, aud: audience, sub: 'user-1', sid: 's', jti: 'j', iat: now, exp: now + 900 })}.`;
+}
+
+describe('TokenVerifier', () => {
+  it('returns the principal of a valid token, with the impersonator from act', async () => {
+    expect(await verifier.verify(await token())).toMatchObject({ user_id: 'user-1', session_id: 'session-1', amr: ['pwd'] });
+    const impersonated = await verifier.verify(await token({ claims: { act: { sub: 'admin-7' } } }));
+    expect(impersonated.impersonator_id).toBe('admin-7');
+  });
+
+  it.each([
+    ['an expired token', () => token({ expiresIn: -60 })],
+    ['a token signed by another key', () => token({ key: otherKey })],
+    ['a token from another issuer', () => token({ iss: 'https://evil.example' })],
+    ['a token for another audience', () => token({ aud: 'someone-else' })],
+    ['a token that is not an access token', () => token({ typ: 'JWT' })],
+    ['a token without a session', () => token({ claims: { sid: undefined } })],
+    ['an unsigned token (alg: none)', async () => unsignedToken()],
+    ['garbage', async () => 'not.a.jwt'],
+  ])('refuses %s with Unauthorized', async (_label, make) => {
+    await expect(verifier.verify(await make())).rejects.toBeInstanceOf(Unauthorized);
+  });
+});

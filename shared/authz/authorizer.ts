@@ -1,0 +1,15 @@
+import type { Principal } from '../auth/principal.js';
+
+/** `platform` or `tenant:<id>`, as in the central policy. */
+export type Domain = 'platform' | `tenant:${string}`;
+
+export function tenantDomain(tenantId: string): Domain {
+  return `tenant:${tenantId}`;
+}
+
+/** The decision seam every guard asks. Services depend on this interface; the central Casbin policy implements it. */
+export interface Authorizer {
+  isAllowed(principal: Principal, domain: Domain, object: string, action: string): boolean;
+  /** The tenants (ids) in which the principal may do `action` to `object`. */
+  tenantsWhere(principal: Principal, object: string, action: string): string[];
+}

@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { NatsConnection } from '../nats/index.js';
+import { policyChangedSubject } from './policy-engine.js';
+import { deleteGrant, insertGrant, recordChange, replacePRules, type PolicyChange } from './policy-store.js';
+
+/** `g, <subject>, <role>, <domain>` */
+export interface Grant {
+  subject: string;
+  role: string;
+  domain: string;
+}
+
+const toRule = (grant: Grant) => [grant.subject, grant.role, grant.domain];
+
+/**
+ * Writes authority changes in the caller's transaction (so a membership row and its grant commit together) and,
+ * after the commit, tells every instance. If the announcement is lost, instances reconcile from Postgres.
+ */
+export class GrantWriter {
+  constructor(
+    private readonly nc: NatsConnection | undefined,
+    private readonly subjectPrefix: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Adds a grant inside `tx`; returns the change to announce after commit (undefined when it already existed). */
+  async add(tx: EntityManager, grant: Grant): Promise<PolicyChange | undefined> {
+    if (!(await insertGrant(tx, toRule(grant)))) return undefined;
+    return recordChange(tx, 'grant_added', toRule(grant));
+  }
+
+  async remove(tx: EntityManager, grant: Grant): Promise<PolicyChange | undefined> {
+    if (!(await deleteGrant(tx, toRule(grant)))) return undefined;
+    return recordChange(tx, 'grant_removed', toRule(grant));
+  }
+
+  /** Replaces every p rule inside `tx` (all or nothing); instances reload when told. */
+  async replaceRules(tx: EntityManager, rules: string[][]): Promise<PolicyChange> {
+    await replacePRules(tx, rules);
+    return recordChange(tx, 'reload');
+  }
+
+  /** Call after commit. */
+  announce(changes: (PolicyChange | undefined)[]): void {
+    if (!this.nc || this.nc.isClosed()) return;
+    for (const change of changes) {
+      if (!change) continue;
+      try {
+        this.nc.publish(policyChangedSubject(this.subjectPrefix), JSON.stringify(change));
+      } catch (error) {
+        this.logger?.warn({ err: error, version: change.version }, 'could not announce a policy change; instances will reconcile');
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startNatsServer, type NatsServerHandle } from '../../deploy/dev/nats-server.js';
+import { eventually, testEnv } from '../../test/support/harness.js';
+import { authzEntities } from '../../services/authz/src/entities/index.js';
+import { authzMigrations } from '../../services/authz/src/migrations/index.js';
+import { createOrm } from '../db/index.js';
+import { createLogger, ServiceUnavailable } from '../http/index.js';
+import { connectNats, type NatsConnection } from '../nats/index.js';
+import { CasbinAuthorizer } from './casbin-authorizer.js';
+import { PolicyEngine, PolicyUnavailable } from './policy-engine.js';
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+let nats: NatsServerHandle;
+let storeDir: string;
+let port: number;
+let nc: NatsConnection;
+let orm: MikroORM;
+let engine: PolicyEngine;
+
+beforeAll(async () => {
+  storeDir = mkdtempSync(join(tmpdir(), 'portcullis-nats-'));
+  port = await freePort();
+  nats = await startNatsServer({ port, storeDir });
+  nc = await connectNats({ url: nats.url, name: 'fail-closed-test' });
+  orm = await createOrm({ databaseUrl: testEnv().DATABASE_URL!, schema: 'authz', entities: authzEntities, migrations: authzMigrations, poolMax: 2 });
+  engine = await PolicyEngine.start({ orm, nc, logger: createLogger('test', 'silent'), maxNatsOutageMs: 300, reconcileIntervalMs: 60_000 });
+});
+afterAll(async () => {
+  await engine?.stop();
+  await nc?.close();
+  await orm?.close(true);
+  await nats?.stop();
+  rmSync(storeDir, { recursive: true, force: true });
+});
+
+describe('an instance that loses NATS', () => {
+  it('keeps deciding during a short outage, fails closed (503) after the bound, and recovers when NATS returns', async () => {
+    const principal = { user_id: 'someone', session_id: 's', amr: [], token_id: 'j', expires_at: 0 };
+    const authorizer = new CasbinAuthorizer(engine);
+    expect(authorizer.isAllowed(principal, 'platform', 'users', 'read')).toBe(false);
+
+    await nats.stop();
+    await eventually(async () => (engine.isFresh() ? undefined : true), 5000, 20);
+    expect(() => engine.enforce('someone', 'platform', 'users', 'read')).toThrow(PolicyUnavailable);
+    expect(() => authorizer.isAllowed(principal, 'platform', 'users', 'read')).toThrow(ServiceUnavailable);
+
+    nats = await startNatsServer({ port, storeDir });
+    await eventually(async () => (engine.isFresh() ? true : undefined), 10_000, 50);
+    expect(authorizer.isAllowed(principal, 'platform', 'users', 'read')).toBe(false);
+  }, 30_000);
+});

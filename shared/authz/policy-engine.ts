@@ -1,0 +1,219 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Enforcer } from 'casbin';
+import type { Logger } from 'pino';
+import type { NatsConnection } from '../nats/index.js';
+import { buildEnforcer } from './enforcer-factory.js';
+import { readModelText } from './policy-files.js';
+import { readChangesSince, readSnapshot, readVersion, type PolicyChange } from './policy-store.js';
+
+export function policyChangedSubject(prefix: string): string {
+  return `${prefix}authz.policy.changed`;
+}
+
+export interface PolicyEngineOptions {
+  orm: MikroORM;
+  logger: Logger;
+  /** Without NATS the engine still reconciles against Postgres (CLI, benchmarks). */
+  nc?: NatsConnection;
+  subjectPrefix?: string;
+  /** How often to compare the local version with Postgres, healing a missed message. */
+  reconcileIntervalMs?: number;
+  /** After NATS has been lost this long, decisions fail closed. */
+  maxNatsOutageMs?: number;
+  modelText?: string;
+}
+
+export interface Explanation {
+  allowed: boolean;
+  /** The rule that decided, as in policy.csv: [role, domain, object, action, effect]. */
+  matched_policy?: string[];
+  /** The subject's roles that carry the matched rule, with the domain each is held in. */
+  via_roles: { role: string; domain: string }[];
+}
+
+/** Raised when this instance may be missing policy changes; the guard turns it into 503. */
+export class PolicyUnavailable extends Error {
+  constructor() {
+    super('the policy may be out of date (NATS unreachable for too long)');
+    this.name = 'PolicyUnavailable';
+  }
+}
+
+/**
+ * The process's one view of the central policy. Reads go to an in-memory Casbin enforcer. Single grant changes are
+ * applied to it in place; anything larger builds a fresh enforcer off to the side and swaps it in, so no decision
+ * ever sees a half-loaded policy (node-casbin's loadPolicy clears first). Changes arrive on NATS in version order;
+ * a gap, a missed message or a NATS outage is healed from Postgres's change log.
+ */
+export class PolicyEngine {
+  private enforcer!: Enforcer;
+  private localVersion = 0;
+  private work: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private natsDownSince?: number;
+  private unsubscribe?: () => void;
+  private stopped = false;
+  private readonly modelText: string;
+
+  private constructor(private readonly options: PolicyEngineOptions) {
+    this.modelText = options.modelText ?? readModelText();
+  }
+
+  static async start(options: PolicyEngineOptions): Promise<PolicyEngine> {
+    const engine = new PolicyEngine(options);
+    await engine.reload();
+    engine.listen();
+    return engine;
+  }
+
+  get version(): number {
+    return this.localVersion;
+  }
+
+  /** The live enforcer (read-only use: tools such as explain and permission listings). */
+  get current(): Enforcer {
+    return this.enforcer;
+  }
+
+  enforce(subject: string, domain: string, object: string, action: string): boolean {
+    this.assertFresh();
+    return this.enforcer.enforceSync(subject, domain, object, action);
+  }
+
+  explain(subject: string, domain: string, object: string, action: string): Explanation {
+    this.assertFresh();
+    const [allowed, rule] = this.enforcer.enforceExSync(subject, domain, object, action);
+    const matched = rule.length ? rule : undefined;
+    const via = matched ? this.rolesOf(subject, domain).filter((r) => r.role === matched[0]) : [];
+    return { allowed, ...(matched ? { matched_policy: matched } : {}), via_roles: via };
+  }
+
+  /** Roles the subject holds that count in `domain`: those held there and those held in the platform domain. */
+  rolesOf(subject: string, domain: string): { role: string; domain: string }[] {
+    const grants = this.grantsOf(subject);
+    return grants.filter((g) => g.domain === domain || g.domain === 'platform');
+  }
+
+  /** Every grant of a subject: `{role, domain}`. */
+  grantsOf(subject: string): { role: string; domain: string }[] {
+    const rules = this.enforcer.getModel().model.get('g')?.get('g')?.policy ?? [];
+    return rules.filter((r) => r[0] === subject).map((r) => ({ role: r[1], domain: r[2] }));
+  }
+
+  /** Every `g` rule in one domain. */
+  grantsIn(domain: string): { subject: string; role: string }[] {
+    const rules = this.enforcer.getModel().model.get('g')?.get('g')?.policy ?? [];
+    return rules.filter((r) => r[2] === domain).map((r) => ({ subject: r[0], role: r[1] }));
+  }
+
+  pRules(): string[][] {
+    return this.enforcer.getModel().model.get('p')?.get('p')?.policy ?? [];
+  }
+
+  /** False once NATS has been unreachable for longer than allowed. */
+  isFresh(): boolean {
+    const bound = this.options.maxNatsOutageMs ?? 30_000;
+    return this.natsDownSince === undefined || Date.now() - this.natsDownSince <= bound;
+  }
+
+  /** Builds a fresh enforcer from Postgres and swaps it in. */
+  reload(): Promise<void> {
+    return this.serialized(() => this.reloadNow());
+  }
+
+  /** Applies a change announced on NATS (or found in the log). */
+  receive(change: PolicyChange): Promise<void> {
+    return this.serialized(() => this.applyNow(change));
+  }
+
+  /** Compares with Postgres and catches up when behind. */
+  reconcile(): Promise<void> {
+    return this.serialized(() => this.catchUpNow());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.work;
+  }
+
+  private assertFresh(): void {
+    if (!this.isFresh()) throw new PolicyUnavailable();
+  }
+
+  private serialized(task: () => Promise<void>): Promise<void> {
+    const next = this.work.then(task, task);
+    this.work = next.catch((error) => this.options.logger.error({ err: error }, 'policy update failed'));
+    return next;
+  }
+
+  private async reloadNow(): Promise<void> {
+    const snapshot = await readSnapshot(this.options.orm.em);
+    this.enforcer = await buildEnforcer(this.modelText, snapshot.pRules, snapshot.gRules);
+    this.localVersion = snapshot.version;
+    this.options.logger.debug({ version: snapshot.version, p: snapshot.pRules.length, g: snapshot.gRules.length }, 'policy loaded');
+  }
+
+  private async applyNow(change: PolicyChange): Promise<void> {
+    if (change.version <= this.localVersion) return;
+    if (change.version !== this.localVersion + 1) return this.catchUpNow();
+    await this.applyOne(change);
+  }
+
+  private async applyOne(change: PolicyChange): Promise<void> {
+    if (change.kind === 'reload' || !change.rule) {
+      await this.reloadNow();
+      return;
+    }
+    if (change.kind === 'grant_added') await this.enforcer.addNamedGroupingPolicy('g', ...change.rule);
+    else await this.enforcer.removeNamedGroupingPolicy('g', ...change.rule);
+    this.localVersion = change.version;
+  }
+
+  private async catchUpNow(): Promise<void> {
+    const latest = await readVersion(this.options.orm.em);
+    if (latest === this.localVersion) return;
+    if (latest < this.localVersion) {
+      // The database went backwards (restored, or a test reset it): trust it.
+      await this.reloadNow();
+      return;
+    }
+    const changes = await readChangesSince(this.options.orm.em, this.localVersion);
+    const contiguous = changes.length > 0 && changes[0].version === this.localVersion + 1 && changes.length < 1000;
+    if (!contiguous || changes.some((c) => c.kind === 'reload')) {
+      await this.reloadNow();
+      return;
+    }
+    for (const change of changes) await this.applyOne(change);
+  }
+
+  private listen(): void {
+    const { nc, subjectPrefix = '', reconcileIntervalMs = 5_000 } = this.options;
+    this.timer = setInterval(() => void this.reconcile(), reconcileIntervalMs);
+    this.timer.unref();
+    if (!nc) return;
+    const subscription = nc.subscribe(policyChangedSubject(subjectPrefix), {
+      callback: (error, msg) => {
+        if (error) return;
+        try {
+          void this.receive(msg.json<PolicyChange>());
+        } catch {
+          void this.reconcile();
+        }
+      },
+    });
+    this.unsubscribe = () => subscription.unsubscribe();
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (this.stopped) break;
+        if (status.type === 'disconnect') this.natsDownSince ??= Date.now();
+        if (status.type === 'reconnect') {
+          this.natsDownSince = undefined;
+          // Messages sent while we were away are gone: ask Postgres.
+          void this.reconcile();
+        }
+      }
+    })();
+  }
+}

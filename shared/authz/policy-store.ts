@@ -1,0 +1,112 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * The policy as stored in Postgres, in schema `authz`: casbin-pg-adapter's `casbin` table (`ptype`, `rule` jsonb)
+ * holds the p rules and every membership grant; `policy_version` counts changes; `policy_changes` logs each one so an
+ * instance that missed a message catches up incrementally.
+ */
+export const POLICY_SCHEMA = 'authz';
+
+export type PolicyChangeKind = 'grant_added' | 'grant_removed' | 'reload';
+
+export interface PolicyChange {
+  version: number;
+  kind: PolicyChangeKind;
+  /** The `g` rule for grant changes. */
+  rule?: string[];
+}
+
+export interface PolicySnapshot {
+  version: number;
+  pRules: string[][];
+  gRules: string[][];
+}
+
+interface Row {
+  ptype: string;
+  rule: string[];
+}
+
+/** Reads a consistent snapshot (one repeatable-read transaction): the version and the rules it describes. */
+export async function readSnapshot(em: EntityManager): Promise<PolicySnapshot> {
+  return em.fork().transactional(
+    async (tx) => {
+      const [versionRow] = await tx.execute<{ version: string }[]>(`select version::text as version from ${POLICY_SCHEMA}.policy_version where id = 1`);
+      const rows = await tx.execute<Row[]>(`select ptype, rule from ${POLICY_SCHEMA}.casbin order by id`);
+      const pRules: string[][] = [];
+      const gRules: string[][] = [];
+      for (const row of rows) {
+        if (row.ptype === 'p') pRules.push(row.rule);
+        else if (row.ptype === 'g') gRules.push(row.rule);
+      }
+      return { version: Number(versionRow?.version ?? 0), pRules, gRules };
+    },
+    { isolationLevel: 'repeatable read' as never, readOnly: true },
+  );
+}
+
+export async function readVersion(em: EntityManager): Promise<number> {
+  const [row] = await em.fork().execute<{ version: string }[]>(`select version::text as version from ${POLICY_SCHEMA}.policy_version where id = 1`);
+  return Number(row?.version ?? 0);
+}
+
+/** The changes after `version`, oldest first. */
+export async function readChangesSince(em: EntityManager, version: number, limit = 1000): Promise<PolicyChange[]> {
+  const rows = await em.fork().execute<{ version: string; kind: PolicyChangeKind; rule: string[] | null }[]>(
+    `select version::text as version, kind, rule from ${POLICY_SCHEMA}.policy_changes where version > ? order by version limit ?`,
+    [version, limit],
+  );
+  return rows.map((r) => ({ version: Number(r.version), kind: r.kind, ...(r.rule ? { rule: r.rule } : {}) }));
+}
+
+/**
+ * Records a change in the caller's transaction: bumps the version (the row lock orders concurrent writers, so versions
+ * follow commit order) and logs it.
+ */
+export async function recordChange(tx: EntityManager, kind: PolicyChangeKind, rule?: string[]): Promise<PolicyChange> {
+  const [row] = await tx.execute<{ version: string }[]>(
+    `update ${POLICY_SCHEMA}.policy_version set version = version + 1, updated_at = now() where id = 1 returning version::text as version`,
+  );
+  const version = Number(row.version);
+  await tx.execute(`insert into ${POLICY_SCHEMA}.policy_changes (version, kind, rule) values (?, ?, ?::jsonb)`, [
+    version,
+    kind,
+    rule ? JSON.stringify(rule) : null,
+  ]);
+  return { version, kind, ...(rule ? { rule } : {}) };
+}
+
+/** Inserts a `g` rule unless present; returns whether it was new. */
+export async function insertGrant(tx: EntityManager, rule: string[]): Promise<boolean> {
+  const rows = await tx.execute<{ id: number }[]>(
+    `insert into ${POLICY_SCHEMA}.casbin (ptype, rule) values ('g', ?::jsonb) on conflict (rule) do nothing returning id`,
+    [JSON.stringify(rule)],
+  );
+  return rows.length > 0;
+}
+
+/** Deletes a `g` rule; returns whether it existed. */
+export async function deleteGrant(tx: EntityManager, rule: string[]): Promise<boolean> {
+  const rows = await tx.execute<{ id: number }[]>(`delete from ${POLICY_SCHEMA}.casbin where ptype = 'g' and rule = ?::jsonb returning id`, [
+    JSON.stringify(rule),
+  ]);
+  return rows.length > 0;
+}
+
+/** The stored p rules, as the enforcer sees them. */
+export async function readPRules(em: EntityManager): Promise<string[][]> {
+  const rows = await em.fork().execute<Row[]>(`select ptype, rule from ${POLICY_SCHEMA}.casbin where ptype = 'p' order by id`);
+  return rows.map((r) => r.rule);
+}
+
+/** Replaces every p rule in the caller's transaction, in chunks well under Postgres's bind-parameter limit. */
+export async function replacePRules(tx: EntityManager, rules: string[][], chunkSize = 1000): Promise<void> {
+  await tx.execute(`delete from ${POLICY_SCHEMA}.casbin where ptype = 'p'`);
+  for (let start = 0; start < rules.length; start += chunkSize) {
+    const chunk = rules.slice(start, start + chunkSize);
+    await tx.execute(
+      `insert into ${POLICY_SCHEMA}.casbin (ptype, rule) values ${chunk.map(() => `('p', ?::jsonb)`).join(', ')}`,
+      chunk.map((rule) => JSON.stringify(rule)),
+    );
+  }
+}

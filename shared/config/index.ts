@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError, baseConfigSchema, type BaseConfig } from './load-config.js';
+export { duration } from './duration.js';

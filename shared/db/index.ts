@@ -1,0 +1,2 @@
+export { createOrm, runMigrations, ensureDatabase, dropDatabase, type OrmOptions } from './orm.js';
+export { withAdvisoryLock, advisoryKey } from './advisory-lock.js';

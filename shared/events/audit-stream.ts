@@ -1,0 +1,36 @@
+import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+const TWO_MINUTES_NS = 2 * 60 * 1_000_000_000;
+
+export interface AuditStreamOptions {
+  name: string;
+  subjectPrefix: string;
+}
+
+export function auditStreamSubjects(subjectPrefix: string): string[] {
+  return [`${subjectPrefix}audit.>`];
+}
+
+/** Creates the audit stream when missing (file storage, a duplicate window for Nats-Msg-Id de-duplication). */
+export async function ensureAuditStream(nc: NatsConnection, options: AuditStreamOptions): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  try {
+    await jsm.streams.info(options.name);
+  } catch (error) {
+    if (!/not found/i.test((error as Error).message)) throw error;
+    try {
+      await jsm.streams.add({
+        name: options.name,
+        subjects: auditStreamSubjects(options.subjectPrefix),
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        duplicate_window: TWO_MINUTES_NS,
+      });
+    } catch (addError) {
+      // Another instance created it between our look and our add.
+      if (!/already in use|exists/i.test((addError as Error).message)) throw addError;
+    }
+  }
+  return jsm;
+}

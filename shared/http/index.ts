@@ -1,0 +1,10 @@
+export * from './errors.js';
+export { ApiRouter, type RouteSpec, type RouteInput, type RouteHandler } from './api-router.js';
+export { createHttpApp, type HttpApp, type HttpAppOptions } from './create-app.js';
+export { createLogger, type Logger } from './logger.js';
+export { parseOrThrow, requestBody, zodIssuesToFieldErrors } from './validation.js';
+export { PROBLEM_CONTENT_TYPE } from './problem-middleware.js';
+export type { ReadinessCheck } from './health.js';
+export { DEFAULT_BODY_LIMIT_BYTES } from './body.js';
+export { clientInfo, type ClientInfo } from './client-info.js';
+export { listen, type RunningServer } from './listen.js';

@@ -1,0 +1,170 @@
+import { inject } from 'vitest';
+import { createLogger, listen, type RunningServer } from '@portcullis/shared/http';
+import { createRuntime, type ServiceRuntime } from '@portcullis/shared/runtime';
+import { buildAuditApp, type AuditApp } from '../../services/audit/src/app.js';
+import { loadAuditConfig } from '../../services/audit/src/config.js';
+import { auditEntities } from '../../services/audit/src/entities/index.js';
+import { auditMigrations } from '../../services/audit/src/migrations/index.js';
+import { buildAuthzApp, type AuthzApp } from '../../services/authz/src/app.js';
+import { loadAuthzConfig } from '../../services/authz/src/config.js';
+import { authzEntities } from '../../services/authz/src/entities/index.js';
+import { authzMigrations } from '../../services/authz/src/migrations/index.js';
+import { buildIdentityApp, type IdentityApp } from '../../services/identity/src/app.js';
+import { loadIdentityConfig, type IdentityConfig } from '../../services/identity/src/config.js';
+import { identityEntities } from '../../services/identity/src/entities/index.js';
+import { identityMigrations } from '../../services/identity/src/migrations/index.js';
+
+export const TEST_ISSUER = 'http://identity.portcullis.test';
+
+/** The env a service under test gets: this run's database, NATS subject prefix and audit stream. */
+export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: inject('databaseUrl'),
+    NATS_URL: inject('natsUrl'),
+    NATS_SUBJECT_PREFIX: inject('natsPrefix'),
+    AUDIT_STREAM: inject('auditStream'),
+    KEY_ENCRYPTION_SECRET: 'test-secret-that-is-long-enough-for-hkdf-0123456789',
+    ...overrides,
+  };
+}
+
+export interface RunningIdentity extends IdentityApp {
+  config: IdentityConfig;
+  runtime: ServiceRuntime;
+  server: RunningServer;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** A real identity service on a free port, against the run's Postgres and NATS. */
+export async function startIdentity(overrides: Record<string, string> = {}): Promise<RunningIdentity> {
+  // The issuer is a name, not where the service listens; tests use a fixed one.
+  const config = loadIdentityConfig(testEnv({ ISSUER: TEST_ISSUER, ...overrides }));
+  const logger = createLogger('identity', config.LOG_LEVEL);
+  const runtime = await createRuntime({ service: 'identity', config, logger, entities: identityEntities, migrations: identityMigrations, relayPollIntervalMs: 200 });
+  const identity = buildIdentityApp(config, runtime, logger);
+  const server = await listen(identity.app, 0);
+  runtime.relay.start();
+  return {
+    ...identity,
+    config,
+    runtime,
+    server,
+    url: server.url,
+    close: async () => {
+      identity.stop();
+      await server.close();
+      await runtime.close();
+    },
+  };
+}
+
+export interface RunningAudit extends AuditApp {
+  runtime: ServiceRuntime;
+  server: RunningServer;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** A real audit service consuming the run's stream, trusting the given identity. */
+export async function startAudit(identity: { url: string; config: { ISSUER: string } }, overrides: Record<string, string> = {}): Promise<RunningAudit> {
+  const config = loadAuditConfig(
+    testEnv({
+      IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`,
+      TOKEN_ISSUER: identity.config.ISSUER,
+      ...overrides,
+    }),
+  );
+  const logger = createLogger('audit', config.LOG_LEVEL);
+  const runtime = await createRuntime({ service: 'audit', config, logger, entities: auditEntities, migrations: auditMigrations });
+  const audit = buildAuditApp(config, runtime, logger);
+  await audit.consumer.start();
+  const server = await listen(audit.app, 0);
+  return {
+    ...audit,
+    runtime,
+    server,
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await audit.consumer.stop();
+      await runtime.close();
+    },
+  };
+}
+
+export interface RunningAuthz extends AuthzApp {
+  runtime: ServiceRuntime;
+  server: RunningServer;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** A real authz service trusting the given identity. */
+export async function startAuthz(identity: { url: string; config: { ISSUER: string } }, overrides: Record<string, string> = {}): Promise<RunningAuthz> {
+  const config = loadAuthzConfig(
+    testEnv({ IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`, TOKEN_ISSUER: identity.config.ISSUER, ...overrides }),
+  );
+  const logger = createLogger('authz', config.LOG_LEVEL);
+  const runtime = await createRuntime({ service: 'authz', config, logger, entities: authzEntities, migrations: authzMigrations });
+  const authz = buildAuthzApp(config, runtime, logger);
+  const server = await listen(authz.app, 0);
+  return {
+    ...authz,
+    runtime,
+    server,
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await runtime.close();
+    },
+  };
+}
+
+let counter = 0;
+/** A unique email per call, so tests sharing the run's database never collide. */
+export function uniqueEmail(label = 'user'): string {
+  counter += 1;
+  return `${label}-${process.pid}-${Date.now().toString(36)}-${counter}@example.test`;
+}
+
+/** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+/** The JSON body of a response, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function readJson(response: Response): Promise<any> {
+  return response.json();
+}
+
+/** Adds (or removes) a grant through the real writer and waits until every given runtime's policy has it. */
+export async function changeGrant(
+  op: 'add' | 'remove',
+  writerRuntime: ServiceRuntime,
+  grant: { subject: string; role: string; domain: string },
+  waitFor: ServiceRuntime[] = [writerRuntime],
+): Promise<void> {
+  const change = await writerRuntime.orm.em.fork().transactional((tx) => writerRuntime.grants[op](tx, grant));
+  writerRuntime.grants.announce([change]);
+  if (!change) return;
+  await eventually(async () => (waitFor.every((r) => r.policy.version >= change.version) ? true : undefined), 5000, 10);
+}
