@@ -13,8 +13,8 @@ export default tseslint.config(
     },
   },
   {
-    // Dev and CLI scripts talk to a human on the terminal.
-    files: ['deploy/**/*.ts', '**/cli/**/*.ts'],
+    // Dev, CLI and benchmark scripts talk to a human on the terminal.
+    files: ['deploy/**/*.ts', '**/cli/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

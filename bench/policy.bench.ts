@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { buildEnforcer, GrantWriter, PolicyEngine, readModelText, recordChange } from '@portcullis/shared/authz';
+import { Decider, GrantWriter, PolicyEngine, readModelText, recordChange } from '@portcullis/shared/authz';
 import { createOrm, dropDatabase } from '@portcullis/shared/db';
 import { createLogger } from '@portcullis/shared/http';
 import { connectNats, requestJson, respondJson } from '@portcullis/shared/nats';
@@ -15,6 +15,7 @@ import { authzEntities } from '../services/authz/src/entities/index.js';
 import { authzMigrations } from '../services/authz/src/migrations/index.js';
 import { migrateAll } from '../deploy/dev/migrate-all.js';
 import { seedPolicy } from '../deploy/dev/seed-policy.js';
+import { measureBatchCheck } from './batch-check.js';
 
 const logger = createLogger('bench', 'warn');
 const TENANTS = 10_000;
@@ -25,11 +26,15 @@ const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length };
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, n: sorted.length };
 };
 const fmtUs = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 const fmtMs = (ms: number) => `${ms.toFixed(2)} ms`;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+/** Tenant ids are UUIDs, as in the product: tenant n is 00000000-0000-4000-8000-<n, 12 digits>. */
+const tenantId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const TENANT_ID_SQL = `'00000000-0000-4000-8000-' || lpad(t::text, 12, '0')`;
 
 function roleOf(member: number): string {
   return member === 1 ? 'admin' : member <= 7 ? 'member' : 'viewer';
@@ -44,7 +49,7 @@ function requests(count: number, tenants: number, members: number): [string, str
     const t = 1 + ((i * 7919) % tenants);
     const m = 1 + ((i * 104729) % members);
     // One request in five asks about another tenant: a deny that must scan every rule.
-    const dom = i % 5 === 0 ? `tenant:${1 + ((t + 1) % tenants)}` : `tenant:${t}`;
+    const dom = `tenant:${tenantId(i % 5 === 0 ? 1 + ((t + 1) % tenants) : t)}`;
     const [obj, act] = ACTIONS[i % ACTIONS.length];
     return [`u-${t}-${m}`, dom, obj, act];
   });
@@ -86,7 +91,7 @@ async function main() {
     // 100,000 grants: 10,000 tenants × 10 members, bulk-inserted in the adapter's table.
     await client.query(
       `insert into authz.casbin (ptype, rule)
-       select 'g', jsonb_build_array('u-' || t || '-' || m, case when m = 1 then 'admin' when m <= 7 then 'member' else 'viewer' end, 'tenant:' || t)
+       select 'g', jsonb_build_array('u-' || t || '-' || m, case when m = 1 then 'admin' when m <= 7 then 'member' else 'viewer' end, 'tenant:' || ${TENANT_ID_SQL})
        from generate_series(1, $1::int) t, generate_series(1, $2::int) m`,
       [TENANTS, MEMBERS],
     );
@@ -106,9 +111,9 @@ async function main() {
 
     // enforce latency at 100,000 grants and at 100 grants (same model, same p rules).
     const big = stats(timeEach((r) => engine.enforce(...r), requests(100_000, TENANTS, MEMBERS)));
-    const smallGrants = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, m) => [`u-${t + 1}-${m + 1}`, roleOf(m + 1), `tenant:${t + 1}`])).flat();
-    const small = await buildEnforcer(readModelText(), engine.pRules(), smallGrants);
-    const smallStats = stats(timeEach((r) => small.enforceSync(...r), requests(100_000, 10, 10)));
+    const smallGrants = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, m) => [`u-${t + 1}-${m + 1}`, roleOf(m + 1), `tenant:${tenantId(t + 1)}`])).flat();
+    const small = await Decider.build(readModelText(), engine.pRules(), smallGrants);
+    const smallStats = stats(timeEach((r) => small.decide(...r), requests(100_000, 10, 10)));
     results.push({ name: `enforce p99 at ${grants.toLocaleString('en')} grants (p50 ${fmtUs(big.p50)})`, value: fmtUs(big.p99), target: '≤ 20 µs', ok: big.p99 <= 20_000 });
     const ratio = big.p50 / smallStats.p50;
     results.push({ name: `enforce p50 at 100,000 grants ÷ p50 at 100 grants (${fmtUs(big.p50)} / ${fmtUs(smallStats.p50)})`, value: `${ratio.toFixed(2)}×`, target: '≤ 1.5×', ok: ratio <= 1.5 });
@@ -116,7 +121,7 @@ async function main() {
     // The guard apps write instead: one SQL query per request against a membership table, loopback Postgres.
     await client.query(`create table bench_memberships (user_id text, tenant_id text, role text, primary key (user_id, tenant_id, role))`);
     await client.query(
-      `insert into bench_memberships select 'u-' || t || '-' || m, 't' || t, case when m = 1 then 'admin' when m <= 7 then 'member' else 'viewer' end
+      `insert into bench_memberships select 'u-' || t || '-' || m, ${TENANT_ID_SQL}, case when m = 1 then 'admin' when m <= 7 then 'member' else 'viewer' end
        from generate_series(1, $1::int) t, generate_series(1, $2::int) m`,
       [TENANTS, MEMBERS],
     );
@@ -124,12 +129,42 @@ async function main() {
     const sqlSamples: number[] = [];
     for (const [sub, dom] of requests(3000, TENANTS, MEMBERS)) {
       const start = process.hrtime.bigint();
-      await client.query('select role from bench_memberships where user_id = $1 and tenant_id = $2', [sub, dom.replace('tenant:', 't')]);
+      await client.query('select role from bench_memberships where user_id = $1 and tenant_id = $2', [sub, dom.slice('tenant:'.length)]);
       sqlSamples.push(Number(process.hrtime.bigint() - start));
     }
     const sql = stats(sqlSamples.slice(500));
     const speedup = sql.p50 / big.p50;
-    results.push({ name: `Speed-up over one SQL membership query per request (SQL p50 ${fmtUs(sql.p50)}, p99 ${fmtUs(sql.p99)})`, value: `${speedup.toFixed(0)}×`, target: '≥ 100×', ok: speedup >= 100 });
+    const meanSpeedup = sql.mean / big.mean;
+    results.push({
+      name: `Speed-up over one SQL membership query per request, at p50 (SQL p50 ${fmtUs(sql.p50)} vs ${fmtUs(big.p50)}; at p99 ${(sql.p99 / big.p99).toFixed(0)}×, in mean time per decision ${meanSpeedup.toFixed(0)}×)`,
+      value: `${speedup.toFixed(0)}×`,
+      target: '≥ 100×',
+      ok: speedup >= 100,
+    });
+
+    // POST /v1/check/batch with 100 checks, over real HTTP against the 100,000-grant policy.
+    const batchRun = await measureBatchCheck({
+      databaseUrl,
+      natsUrl,
+      prefix,
+      runId,
+      caller: 'u-1-2',
+      tenantIds: [tenantId(1), tenantId(2), tenantId(3)],
+      requests: 1000,
+    });
+    const [batchServer, batchClient] = [stats(batchRun.server), stats(batchRun.client)];
+    results.push({
+      name: `POST /v1/check/batch of 100 checks, 1,000 calls: server time, request in → response out (p50 ${fmtMs(batchServer.p50)})`,
+      value: fmtMs(batchServer.p99),
+      target: 'p99 ≤ 5 ms',
+      ok: batchServer.p99 <= 5,
+    });
+    results.push({
+      name: `… the same calls as the client (another process) sees them over loopback HTTP (p50 ${fmtMs(batchClient.p50)})`,
+      value: fmtMs(batchClient.p99),
+      target: 'p99 ≤ 5 ms',
+      ok: batchClient.p99 <= 5,
+    });
 
     // Revocation propagation to a second process over NATS.
     childProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', databaseUrl, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -165,6 +200,30 @@ async function main() {
   }
 }
 
+const NOTES = `### How the numbers come about
+
+- **What is measured.** \`enforce\` is \`PolicyEngine.enforce\`, the call every guard makes, on 100,000 requests
+  (one in five about a tenant the user is not in), timed one by one with \`process.hrtime\`. The tenant ids are UUIDs.
+- **Why it is fast.** node-casbin evaluates the matcher on every \`p\` rule through an expression interpreter, about
+  3 µs per rule here; with the 39 rules of \`policy.csv\` that gave p50 115 µs and p99 385 µs (first run of this
+  benchmark, 2026-11-22). \`shared/authz/rule-narrowing.ts\` reads the matcher's top-level conjuncts and keeps only the
+  rules of roles the subject holds, for the object and action asked; when every conjunct is understood (true for
+  \`policies/model.conf\`), the effect is applied to those rules directly. \`policy test\` and
+  \`shared/authz/decider.test.ts\` (20,000 generated requests) check that every answer, and the rule explain names,
+  equals the full node-casbin enforcer's. node-casbin is loaded from its CommonJS build, whose per-rule context copy
+  is cheaper than the ESM build's.
+- **Why p50 grows with the number of grants.** The work per decision is the same at 100 and 100,000 grants (two map
+  lookups and a role-link walk, no scan), but at 100,000 grants those lookups miss the CPU caches; at 1.3 µs for 100
+  grants, the 1.5× target leaves no room for those misses.
+- **SQL comparison.** The alternative guard runs one indexed query per request over loopback with the \`pg\` client;
+  its p50 is about 0.2 ms, so 100× would need an enforce p50 of 2 µs.
+- **Batch check.** Server time runs from the request event to the response's \`finish\`; the client runs in a
+  second process on the same 2 cores, and its figure also holds its own fetch and JSON work. At the enforce figures
+  above the 100 decisions of a batch are a few hundred µs; the rest is HTTP, JSON, validation and token verification,
+  and the p99 tail is
+  mostly garbage collection and scheduling on 2 cores shared with Postgres, NATS and the client.
+`;
+
 function writeReport(results: { name: string; value: string; target: string; ok: boolean }[]) {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
@@ -180,9 +239,9 @@ function writeReport(results: { name: string; value: string; target: string; ok:
     '|---|---|---|---|',
     ...results.map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${r.ok ? 'yes' : '**no**'} |`),
     '',
+    NOTES,
   ];
-  const extra = process.env.BENCH_EXTRA_SECTIONS ?? '';
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + extra);
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
   for (const r of results) console.log(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})`);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEnforcer, domainMatch, objectMatch } from './enforcer-factory.js';
+import { buildEnforcer, domainMatch, domainMatcher, objectMatch, objectMatcher } from './enforcer-factory.js';
 import { readModelText } from './policy-files.js';
 
 describe('matching functions', () => {
@@ -28,5 +28,14 @@ describe('an enforcer built from rows', () => {
     expect(enforcer.enforceSync('u1', 'tenant:b', 'document:1', 'read')).toBe(false);
     await enforcer.removeNamedGroupingPolicy('g', 'u1', 'member', 'tenant:a');
     expect(enforcer.enforceSync('u1', 'tenant:a', 'document:1', 'read')).toBe(false);
+  });
+});
+
+describe('the precomputed matchers', () => {
+  it('agree with domainMatch and objectMatch on every pair of a table', () => {
+    const domains = ['*', 'platform', 'tenant:*', 'tenant:1', 'tenant:10', 'tenant:', 'tenant', 'other:*', ''];
+    const objects = ['*', 'document', 'document:1', 'document:1:page', 'documents', 'doc', 'audit', ''];
+    for (const p of domains) for (const r of domains) expect([p, r, domainMatcher(p)(r)]).toEqual([p, r, domainMatch(r, p)]);
+    for (const p of objects) for (const r of objects) expect([p, r, objectMatcher(p)(r)]).toEqual([p, r, objectMatch(r, p)]);
   });
 });

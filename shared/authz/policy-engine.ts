@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Enforcer } from 'casbin';
 import type { Logger } from 'pino';
 import type { NatsConnection } from '../nats/index.js';
-import { buildEnforcer } from './enforcer-factory.js';
+import { Decider } from './decider.js';
 import { readModelText } from './policy-files.js';
 import { readChangesSince, readSnapshot, readVersion, type PolicyChange } from './policy-store.js';
 
@@ -46,7 +46,7 @@ export class PolicyUnavailable extends Error {
  * a gap, a missed message or a NATS outage is healed from Postgres's change log.
  */
 export class PolicyEngine {
-  private enforcer!: Enforcer;
+  private decider!: Decider;
   private localVersion = 0;
   private work: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
@@ -72,17 +72,17 @@ export class PolicyEngine {
 
   /** The live enforcer (read-only use: tools such as explain and permission listings). */
   get current(): Enforcer {
-    return this.enforcer;
+    return this.decider.enforcer;
   }
 
   enforce(subject: string, domain: string, object: string, action: string): boolean {
     this.assertFresh();
-    return this.enforcer.enforceSync(subject, domain, object, action);
+    return this.decider.decide(subject, domain, object, action);
   }
 
   explain(subject: string, domain: string, object: string, action: string): Explanation {
     this.assertFresh();
-    const [allowed, rule] = this.enforcer.enforceExSync(subject, domain, object, action);
+    const [allowed, rule] = this.decider.explain(subject, domain, object, action);
     const matched = rule.length ? rule : undefined;
     const via = matched ? this.rolesOf(subject, domain).filter((r) => r.role === matched[0]) : [];
     return { allowed, ...(matched ? { matched_policy: matched } : {}), via_roles: via };
@@ -90,24 +90,21 @@ export class PolicyEngine {
 
   /** Roles the subject holds that count in `domain`: those held there and those held in the platform domain. */
   rolesOf(subject: string, domain: string): { role: string; domain: string }[] {
-    const grants = this.grantsOf(subject);
-    return grants.filter((g) => g.domain === domain || g.domain === 'platform');
+    return this.grantsOf(subject).filter((g) => g.domain === domain || g.domain === 'platform');
   }
 
   /** Every grant of a subject: `{role, domain}`. */
   grantsOf(subject: string): { role: string; domain: string }[] {
-    const rules = this.enforcer.getModel().model.get('g')?.get('g')?.policy ?? [];
-    return rules.filter((r) => r[0] === subject).map((r) => ({ role: r[1], domain: r[2] }));
+    return this.decider.grants.ofSubject(subject).map((r) => ({ role: r[1], domain: r[2] }));
   }
 
   /** Every `g` rule in one domain. */
   grantsIn(domain: string): { subject: string; role: string }[] {
-    const rules = this.enforcer.getModel().model.get('g')?.get('g')?.policy ?? [];
-    return rules.filter((r) => r[2] === domain).map((r) => ({ subject: r[0], role: r[1] }));
+    return this.decider.grants.inDomain(domain).map((r) => ({ subject: r[0], role: r[1] }));
   }
 
   pRules(): string[][] {
-    return this.enforcer.getModel().model.get('p')?.get('p')?.policy ?? [];
+    return this.decider.pRules();
   }
 
   /** False once NATS has been unreachable for longer than allowed. */
@@ -150,7 +147,7 @@ export class PolicyEngine {
 
   private async reloadNow(): Promise<void> {
     const snapshot = await readSnapshot(this.options.orm.em);
-    this.enforcer = await buildEnforcer(this.modelText, snapshot.pRules, snapshot.gRules);
+    this.decider = await Decider.build(this.modelText, snapshot.pRules, snapshot.gRules);
     this.localVersion = snapshot.version;
     this.options.logger.debug({ version: snapshot.version, p: snapshot.pRules.length, g: snapshot.gRules.length }, 'policy loaded');
   }
@@ -166,8 +163,8 @@ export class PolicyEngine {
       await this.reloadNow();
       return;
     }
-    if (change.kind === 'grant_added') await this.enforcer.addNamedGroupingPolicy('g', ...change.rule);
-    else await this.enforcer.removeNamedGroupingPolicy('g', ...change.rule);
+    if (change.kind === 'grant_added') await this.decider.addGrant(change.rule);
+    else await this.decider.removeGrant(change.rule);
     this.localVersion = change.version;
   }
 

@@ -41,7 +41,7 @@ async function test(): Promise<number> {
   const failed = results.filter((r) => !r.passed);
   for (const f of failed) {
     const c = f.case;
-    console.error(`${f.file}:${f.line}: FAIL ${c.name ?? ''} — ${c.sub} ${c.dom} ${c.obj} ${c.act}: expected ${c.allow ? 'allow' : 'deny'}, got ${f.actual ? 'allow' : 'deny'}`);
+    console.error(`${f.file}:${f.line}: FAIL ${c.name ?? ''} — ${c.sub} ${c.dom} ${c.obj} ${c.act}: expected ${c.allow ? 'allow' : 'deny'}, got ${f.actual ? 'allow' : 'deny'}${f.fullEnforcer === f.actual ? '' : ` (full enforcer: ${f.fullEnforcer ? 'allow' : 'deny'})`}`);
   }
   console.log(`${results.length - failed.length}/${results.length} decision tests passed in ${suites.length} files`);
   return failed.length ? 1 : 0;

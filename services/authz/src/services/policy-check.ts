@@ -1,5 +1,4 @@
-import { newModelFromString } from 'casbin';
-import { PolicyParseError, type PolicyRule, type Vocabulary } from '@portcullis/shared/authz';
+import { casbin, PolicyParseError, type PolicyRule, type Vocabulary } from '@portcullis/shared/authz';
 
 export interface CheckProblem {
   file: string;
@@ -10,7 +9,7 @@ export interface CheckProblem {
 /** Parses the model text the way the enforcer will; a syntax error becomes a PolicyParseError with a line. */
 export function checkModel(modelText: string, file: string): void {
   try {
-    const model = newModelFromString(modelText);
+    const model = casbin.newModelFromString(modelText);
     for (const section of ['r', 'p', 'g', 'e', 'm']) {
       if (!model.model.get(section)) throw new Error(`section [${section}] is missing`);
     }

@@ -1,0 +1,94 @@
+// POST /v1/check/batch of 100 checks against a real authz app (real HTTP on loopback, real token verification,
+// the policy loaded from the benchmark's database). Tokens are signed with a key served from a local JWKS endpoint;
+// the client runs in another process (bench/batch-client.ts).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { createLogger, listen } from '@portcullis/shared/http';
+import { createRuntime } from '@portcullis/shared/runtime';
+import { buildAuthzApp } from '../services/authz/src/app.js';
+import { loadAuthzConfig } from '../services/authz/src/config.js';
+import { authzEntities } from '../services/authz/src/entities/index.js';
+import { authzMigrations } from '../services/authz/src/migrations/index.js';
+
+const ISSUER = 'http://bench.portcullis.test';
+
+export interface BatchCheckOptions {
+  databaseUrl: string;
+  natsUrl: string;
+  prefix: string;
+  runId: string;
+  /** The caller and the tenants it asks about (it holds a role in some of them). */
+  caller: string;
+  tenantIds: string[];
+  requests: number;
+}
+
+export interface BatchCheckLatencies {
+  /** Round trips seen by the client (ms). */
+  client: number[];
+  /** From the request reaching the server to the response's last byte handed to the socket (ms). */
+  server: number[];
+}
+
+/** Latencies of `requests` sequential batch calls of 100 checks each (after a warm-up). */
+export async function measureBatchCheck(options: BatchCheckOptions): Promise<BatchCheckLatencies> {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' };
+  const jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  const auditStream = `BENCH_${options.runId.toUpperCase()}`;
+  const config = loadAuthzConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: options.databaseUrl,
+    NATS_URL: options.natsUrl,
+    NATS_SUBJECT_PREFIX: options.prefix,
+    AUDIT_STREAM: auditStream,
+    IDENTITY_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
+    TOKEN_ISSUER: ISSUER,
+  });
+  const logger = createLogger('authz', 'silent');
+  const runtime = await createRuntime({ service: 'authz', config, logger, entities: authzEntities, migrations: authzMigrations });
+  const server = await listen(buildAuthzApp(config, runtime, logger).app, 0);
+  const serverSamples: number[] = [];
+  server.server.on('request', (_req, res) => {
+    const start = performance.now();
+    res.once('finish', () => serverSamples.push(performance.now() - start));
+  });
+  try {
+    const token = await new SignJWT({ sid: randomUUID() })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: 'at+jwt' })
+      .setIssuer(ISSUER)
+      .setAudience(config.ACCESS_TOKEN_AUDIENCE)
+      .setSubject(options.caller)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const objects: [string, string][] = [['document:1', 'read'], ['document', 'share'], ['members', 'create'], ['tenant', 'update'], ['shares', 'create']];
+    const checks = Array.from({ length: 100 }, (_, i) => ({
+      tenant_id: options.tenantIds[i % options.tenantIds.length],
+      object: objects[i % objects.length][0],
+      action: objects[i % objects.length][1],
+    }));
+    const client = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./batch-client.ts', import.meta.url))], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    client.stdin.end(JSON.stringify({ url: `${server.url}/v1/check/batch`, token, body: JSON.stringify({ checks }), warmup: 300, requests: options.requests }));
+    const [output, code] = await Promise.all([text(client.stdout), new Promise((resolve) => client.once('exit', resolve))]);
+    if (code !== 0) throw new Error(`batch client exited ${String(code)}`);
+    return { client: JSON.parse(output) as number[], server: serverSamples.slice(-options.requests) };
+  } finally {
+    await server.close();
+    const jsm = await jetstreamManager(runtime.nc);
+    await jsm.streams.delete(auditStream).catch(() => false);
+    await runtime.close();
+    jwks.close();
+  }
+}
