@@ -17,12 +17,19 @@ interface ServiceSpec {
 const env = process.env;
 const adminEmail = env.BOOTSTRAP_ADMIN_EMAIL || 'admin@example.com';
 const identityPort = Number(env.IDENTITY_PORT || 4001);
+const tenancyPort = Number(env.TENANCY_PORT || 4002);
 const auditPort = Number(env.AUDIT_PORT || 4004);
 const authzPort = Number(env.AUTHZ_PORT || 4005);
 const issuer = env.ISSUER || `http://127.0.0.1:${identityPort}`;
 
 const services: ServiceSpec[] = [
   { name: 'identity', port: identityPort, entry: 'services/identity/src/main.ts', env: { ISSUER: issuer } },
+  {
+    name: 'tenancy',
+    port: tenancyPort,
+    entry: 'services/tenancy/src/main.ts',
+    env: { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` },
+  },
   {
     name: 'audit',
     port: auditPort,
@@ -111,6 +118,7 @@ try {
     `  Postgres  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `  NATS      ${infra.natsUrl} (stream AUDIT, subjects audit.>)`,
     ...infra.started.map((s) => `  started   ${s}`),
+    `  Mail      invitation mail is written to .dev/mail/ (set SMTP_URL to send it)`,
     '',
     `  Platform admin: ${admin.email}`,
     admin.generatedPassword

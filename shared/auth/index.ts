@@ -1,3 +1,4 @@
 export { TokenVerifier, ACCESS_TOKEN_TYPE, type TokenVerifierOptions } from './token-verifier.js';
 export { authenticate, bearerToken, type SessionRevocationCheck } from './authenticate.js';
 export { principalOf, type Principal } from './principal.js';
+export { auditContext, type AuditContext } from './audit-context.js';

@@ -13,6 +13,10 @@ import { buildIdentityApp, type IdentityApp } from '../../services/identity/src/
 import { loadIdentityConfig, type IdentityConfig } from '../../services/identity/src/config.js';
 import { identityEntities } from '../../services/identity/src/entities/index.js';
 import { identityMigrations } from '../../services/identity/src/migrations/index.js';
+import { buildTenancyApp, type TenancyApp } from '../../services/tenancy/src/app.js';
+import { loadTenancyConfig, type TenancyConfig } from '../../services/tenancy/src/config.js';
+import { tenancyEntities } from '../../services/tenancy/src/entities/index.js';
+import { tenancyMigrations } from '../../services/tenancy/src/migrations/index.js';
 
 export const TEST_ISSUER = 'http://identity.portcullis.test';
 
@@ -121,6 +125,51 @@ export async function startAuthz(identity: { url: string; config: { ISSUER: stri
       await runtime.close();
     },
   };
+}
+
+export interface RunningTenancy extends TenancyApp {
+  config: TenancyConfig;
+  runtime: ServiceRuntime;
+  server: RunningServer;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** A real tenancy service trusting the given identity; invitation mail goes to `MAIL_OUTBOX_DIR` (give a temp dir). */
+export async function startTenancy(identity: { url: string; config: { ISSUER: string } }, overrides: Record<string, string> = {}): Promise<RunningTenancy> {
+  const config = loadTenancyConfig(
+    testEnv({ IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`, TOKEN_ISSUER: identity.config.ISSUER, ...overrides }),
+  );
+  const logger = createLogger('tenancy', config.LOG_LEVEL);
+  const runtime = await createRuntime({ service: 'tenancy', config, logger, entities: tenancyEntities, migrations: tenancyMigrations, relayPollIntervalMs: 200 });
+  const tenancy = buildTenancyApp(config, runtime, logger);
+  const server = await listen(tenancy.app, 0);
+  runtime.relay.start();
+  return {
+    ...tenancy,
+    config,
+    runtime,
+    server,
+    url: server.url,
+    close: async () => {
+      tenancy.stop();
+      await server.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** A JSON call with a bearer token; answers the status and the parsed body (undefined when empty). */
+export async function call(method: string, url: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const json: any = text ? JSON.parse(text) : undefined;
+  return { status: response.status, body: json, headers: response.headers };
 }
 
 let counter = 0;
