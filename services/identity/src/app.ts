@@ -9,8 +9,10 @@ import { authRoutes } from './routes/auth.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 import { wellKnownRoutes } from './routes/well-known.routes.js';
 import { AuthService } from './services/auth.service.js';
+import { InvitationClient } from './services/invitation-client.js';
 import { KeyCipher } from './services/key-cipher.js';
 import { PasswordHasher } from './services/password-hasher.js';
+import { RegistrationService } from './services/registration.service.js';
 import { SigningKeyService } from './services/signing-key.service.js';
 import { TokenService } from './services/token.service.js';
 import { UserService } from './services/user.service.js';
@@ -41,6 +43,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
   });
   const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
   const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL);
+  const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
   const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });
   const requireAuth = authenticate(verifier, (principal) => auth.isSessionRevoked(principal));
 
@@ -50,7 +53,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     orm: runtime.orm,
     readiness: runtime.readiness,
     extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
-    routers: [authRoutes(auth, requireAuth), meRoutes(users, requireAuth)],
+    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, requireAuth)],
   });
   const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
   return { app, users, auth, signingKeys, tokens, verifier, stop: responder.stop };

@@ -3,6 +3,7 @@ import { ApiRouter, clientInfo } from '@portcullis/shared/http';
 import { principalOf } from '@portcullis/shared/auth';
 import type { Middleware } from 'koa';
 import type { AuthService } from '../services/auth.service.js';
+import type { RegistrationService } from '../services/registration.service.js';
 
 export const LoginBody = z.object({
   email: z.string().trim().min(1).max(320),
@@ -16,8 +17,29 @@ export const TokenPairResponse = z.object({
   expires_in: z.number().int(),
 });
 
-export function authRoutes(auth: AuthService, requireAuth: Middleware): ApiRouter {
+export const RegisterBody = z.object({
+  invitation_token: z.string().min(20).max(200),
+  name: z.string().trim().min(1).max(200),
+  password: z.string().min(12, 'at least 12 characters').max(1024),
+});
+
+export function authRoutes(auth: AuthService, registration: RegistrationService, requireAuth: Middleware): ApiRouter {
   return new ApiRouter('/v1/auth')
+    .post('/register', {
+      summary: 'Sign up with an invitation: the account gets the invited email and joins the tenant',
+      tags: ['auth'],
+      public: true,
+      body: RegisterBody,
+      responses: {
+        201: { description: 'Signed up and signed in', schema: TokenPairResponse.extend({ tenant_id: z.uuid(), roles: z.array(z.string()) }) },
+        404: { description: 'Unknown invitation' },
+        409: { description: 'An account with the invited email exists' },
+        410: { description: 'The invitation was used, revoked, replaced or has expired' },
+      },
+    }, async (ctx, { body }) => {
+      ctx.status = 201;
+      ctx.body = await registration.register(body, clientInfo(ctx));
+    })
     .post('/login', {
       summary: 'Sign in with email and password',
       tags: ['auth'],
