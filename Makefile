@@ -39,6 +39,8 @@ policy-test: install
 ## make bench: performance targets, measured on this machine; results in BENCHMARKS.md.
 bench: install
 	$(TSX) deploy/dev/with-infra.ts node --expose-gc --import tsx bench/policy.bench.ts
+	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/tenancy.bench.ts
+	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/audit.bench.ts
 
 ## make migrate: apply pending migrations to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portcullis).
 migrate: install

@@ -2,8 +2,6 @@
 // Needs Postgres and NATS (make bench runs it under deploy/dev/with-infra.ts). Uses its own database and subjects.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -16,6 +14,7 @@ import { authzMigrations } from '../services/authz/src/migrations/index.js';
 import { migrateAll } from '../deploy/dev/migrate-all.js';
 import { seedPolicy } from '../deploy/dev/seed-policy.js';
 import { measureBatchCheck } from './batch-check.js';
+import { writeSection, type Result } from './support/report.js';
 
 const logger = createLogger('bench', 'warn');
 const TENANTS = 10_000;
@@ -83,7 +82,7 @@ async function main() {
   await migrateAll(databaseUrl);
   await seedPolicy(databaseUrl, prefix);
   const orm = await createOrm({ databaseUrl, schema: 'authz', entities: authzEntities, migrations: authzMigrations, poolMax: 4 });
-  const results: { name: string; value: string; target: string; ok: boolean }[] = [];
+  const results: Result[] = [];
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   let childProcess: ReturnType<typeof spawn> | undefined;
@@ -227,25 +226,8 @@ const NOTES = `### How the numbers come about
   mostly garbage collection and scheduling on 2 cores shared with Postgres, NATS and the client.
 `;
 
-function writeReport(results: { name: string; value: string; target: string; ok: boolean }[]) {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const lines = [
-    '# Benchmarks',
-    '',
-    'Written by `make bench` (`node --expose-gc --import tsx bench/policy.bench.ts` under `deploy/dev/with-infra.ts`).',
-    `Last run: ${new Date().toISOString()} on ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version},`,
-    'Postgres and NATS on loopback. Numbers are from one run; rerun to compare.',
-    '',
-    '## Central policy (issue 3)',
-    '',
-    '| measure | result | target | met |',
-    '|---|---|---|---|',
-    ...results.map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${r.ok ? 'yes' : '**no**'} |`),
-    '',
-    NOTES,
-  ];
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
-  for (const r of results) console.log(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})`);
+function writeReport(results: Result[]) {
+  writeSection('policy', 'Central policy (issue 3)', 'node --expose-gc --import tsx bench/policy.bench.ts', results, NOTES);
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4]);

@@ -27,11 +27,10 @@ afterAll(async () => {
 });
 
 describe('a login, end to end', () => {
-  it('issues a token that verifies against the JWKS, and the audit service stores the login event within 2 seconds', async () => {
+  it('issues a token that verifies against the JWKS, and the audit service stores the login event', async () => {
     const email = uniqueEmail();
     const user = await identity.users.create({ email, name: 'Ada', password }, { actor: { user_id: null }, request_id: 'test' });
 
-    const loggedInAt = Date.now();
     const tokens = await loginAs(email, password);
     const jwks = createRemoteJWKSet(new URL(`${identity.url}/.well-known/jwks.json`));
     const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: identity.config.ISSUER, audience: 'portcullis', typ: 'at+jwt' });
@@ -41,9 +40,8 @@ describe('a login, end to end', () => {
     const stored = await eventually(async () => {
       const page = await readJson(await events(`type=portcullis.identity.login.succeeded&actor_id=${user.id}`, admin.access_token));
       return page.items.length ? page.items[0] : undefined;
-    }, 2000, 25);
-    const latencyMs = Date.now() - loggedInAt;
-    expect(latencyMs).toBeLessThan(2000);
+      // A liveness bound only: the 2-second target is measured by bench/audit.bench.ts, not by a timed test.
+    }, 10_000, 25);
 
     expect(stored).toMatchObject({
       specversion: '1.0',
