@@ -203,6 +203,19 @@ describe('members', () => {
   });
 });
 
+describe('audit events', () => {
+  it('made with an impersonation token (RFC 8693 act claim) name the impersonator as well as the user', async () => {
+    const tenant = await newTenant('imp');
+    const [admin, newcomer] = await Promise.all([person(identity, 'admin'), person(identity, 'newcomer')]);
+    await addMember(tenant.id, admin, ['admin']);
+    // identity signs a token for `admin` acting under `root` (issue 5 adds the endpoint that issues these).
+    const token = await identity.tokens.issueAccessToken({ userId: admin.id, sessionId: crypto.randomUUID(), authTime: new Date(), amr: ['pwd'], impersonatorId: root.id });
+    expect((await call('POST', url(`/tenants/${tenant.id}/members`), token, { user_id: newcomer.id, roles: ['viewer'] })).status).toBe(201);
+    const events = await outboxEvents('portcullis.tenancy.member.added', tenant.id);
+    expect(events.at(-1)!.payload.data.actor).toMatchObject({ user_id: admin.id, impersonator_id: root.id });
+  });
+});
+
 describe('invitations', () => {
   const latestMailTo = (email: string) => {
     const file = readdirSync(mailDir).filter((f) => f.includes(email)).sort().pop();
