@@ -33,6 +33,7 @@ async function main() {
     NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222',
     NATS_SUBJECT_PREFIX: prefix,
     AUDIT_STREAM: `BENCH_A${runId.toUpperCase()}`,
+    REVOKED_SESSIONS_BUCKET: `bench_revoked_a${runId}`,
   } as const;
   await migrateAll(databaseUrl);
   await seedPolicy(databaseUrl, prefix);
@@ -84,6 +85,7 @@ async function main() {
     identity.stop();
     const jsm = await jetstreamManager(auditRuntime.nc);
     await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
+    await jsm.streams.delete(`KV_${env.REVOKED_SESSIONS_BUCKET}`).catch(() => false);
     await auditRuntime.close();
     await identityRuntime.close();
     await dropDatabase(databaseUrl);

@@ -50,6 +50,7 @@ export async function measureBatchCheck(options: BatchCheckOptions): Promise<Bat
     NATS_URL: options.natsUrl,
     NATS_SUBJECT_PREFIX: options.prefix,
     AUDIT_STREAM: auditStream,
+    REVOKED_SESSIONS_BUCKET: `bench_revoked_${options.runId}`,
     IDENTITY_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
     TOKEN_ISSUER: ISSUER,
   });
@@ -88,6 +89,7 @@ export async function measureBatchCheck(options: BatchCheckOptions): Promise<Bat
     await server.close();
     const jsm = await jetstreamManager(runtime.nc);
     await jsm.streams.delete(auditStream).catch(() => false);
+    await jsm.streams.delete(`KV_bench_revoked_${options.runId}`).catch(() => false);
     await runtime.close();
     jwks.close();
   }

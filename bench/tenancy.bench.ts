@@ -49,6 +49,7 @@ async function main() {
     NATS_URL: natsUrl,
     NATS_SUBJECT_PREFIX: prefix,
     AUDIT_STREAM: `BENCH_T${runId.toUpperCase()}`,
+    REVOKED_SESSIONS_BUCKET: `bench_revoked_t${runId}`,
   } as const;
   await migrateAll(databaseUrl);
   await seedPolicy(databaseUrl, prefix);
@@ -158,6 +159,7 @@ async function main() {
     tenancy.stop();
     const jsm = await jetstreamManager(tenancyRuntime.nc);
     await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
+    await jsm.streams.delete(`KV_${env.REVOKED_SESSIONS_BUCKET}`).catch(() => false);
     await tenancyRuntime.close();
     await identityRuntime.close();
     await dropDatabase(databaseUrl);

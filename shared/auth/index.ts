@@ -2,3 +2,4 @@ export { TokenVerifier, ACCESS_TOKEN_TYPE, type TokenVerifierOptions } from './t
 export { authenticate, bearerToken, type SessionRevocationCheck } from './authenticate.js';
 export { principalOf, type Principal } from './principal.js';
 export { auditContext, type AuditContext } from './audit-context.js';
+export { RevokedSessions } from './revoked-sessions.js';

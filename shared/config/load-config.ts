@@ -28,6 +28,10 @@ export const baseConfigSchema = z.object({
   POLICY_RECONCILE_INTERVAL: duration('5s'),
   /** After NATS has been unreachable this long, authorization fails closed with 503. */
   POLICY_MAX_NATS_OUTAGE: duration('30s'),
+  /** JetStream KV bucket of revoked session ids, watched by every service. */
+  REVOKED_SESSIONS_BUCKET: z.string().regex(/^[A-Za-z0-9_-]+$/).default('revoked_sessions'),
+  /** How long a revocation is kept: at least the access-token lifetime (identity checks). */
+  REVOKED_SESSIONS_TTL: duration('16m'),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

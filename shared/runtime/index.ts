@@ -1,6 +1,7 @@
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { RevokedSessions } from '../auth/revoked-sessions.js';
 import { CasbinAuthorizer, GrantWriter, PolicyEngine } from '../authz/index.js';
 import type { BaseConfig } from '../config/index.js';
 import { createOrm } from '../db/orm.js';
@@ -18,6 +19,8 @@ export interface ServiceRuntime {
   policy: PolicyEngine;
   authorizer: CasbinAuthorizer;
   grants: GrantWriter;
+  /** Sessions ended anywhere; `authenticate(verifier, runtime.revokedSessions.check)` refuses their tokens. */
+  revokedSessions: RevokedSessions;
   readiness: ReadinessCheck[];
   close: () => Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
     reconcileIntervalMs: config.POLICY_RECONCILE_INTERVAL,
     maxNatsOutageMs: config.POLICY_MAX_NATS_OUTAGE,
   });
+  const revokedSessions = await RevokedSessions.open(nc, config.REVOKED_SESSIONS_BUCKET, config.REVOKED_SESSIONS_TTL, logger);
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => void (await orm.em.fork().execute('select 1')) },
     { name: 'nats', check: () => natsReady(nc) },
@@ -70,8 +74,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
     policy,
     authorizer: new CasbinAuthorizer(policy),
     grants: new GrantWriter(nc, config.NATS_SUBJECT_PREFIX, logger),
+    revokedSessions,
     readiness,
     async close() {
+      revokedSessions.stop();
       await relay.stop();
       await policy.stop();
       await nc.drain().catch(() => nc.close());

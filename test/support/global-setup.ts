@@ -12,6 +12,7 @@ declare module 'vitest' {
     natsUrl: string;
     natsPrefix: string;
     auditStream: string;
+    revokedSessionsBucket: string;
   }
 }
 
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject) {
   const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const natsPrefix = `t${runId}.`;
   const auditStream = `AUDIT_T${runId.toUpperCase()}`;
+  const revokedSessionsBucket = `revoked_t${runId}`;
 
   await migrateAll(databaseUrl);
   await seedPolicy(databaseUrl, natsPrefix);
@@ -34,12 +36,15 @@ export default async function setup(project: TestProject) {
   project.provide('natsUrl', natsUrl);
   project.provide('natsPrefix', natsPrefix);
   project.provide('auditStream', auditStream);
+  project.provide('revokedSessionsBucket', revokedSessionsBucket);
 
   return async () => {
     const nc = await connectNats({ url: natsUrl, name: 'portcullis-test-teardown' });
     try {
       const jsm = await jetstreamManager(nc);
       await jsm.streams.delete(auditStream).catch(() => false);
+      // A KV bucket is the stream KV_<bucket>.
+      await jsm.streams.delete(`KV_${revokedSessionsBucket}`).catch(() => false);
     } finally {
       await nc.close();
     }

@@ -29,6 +29,7 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     NATS_URL: inject('natsUrl'),
     NATS_SUBJECT_PREFIX: inject('natsPrefix'),
     AUDIT_STREAM: inject('auditStream'),
+    REVOKED_SESSIONS_BUCKET: inject('revokedSessionsBucket'),
     KEY_ENCRYPTION_SECRET: 'test-secret-that-is-long-enough-for-hkdf-0123456789',
     ...overrides,
   };

@@ -38,7 +38,7 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
-    routers: [eventRoutes(new EventQueryService(runtime.orm), new AuditAccessService(runtime.authorizer), authenticate(verifier))],
+    routers: [eventRoutes(new EventQueryService(runtime.orm), new AuditAccessService(runtime.authorizer), authenticate(verifier, runtime.revokedSessions.check))],
   });
   return { app, store, consumer };
 }

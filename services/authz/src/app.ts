@@ -19,7 +19,7 @@ export interface AuthzApp {
 
 export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logger: Logger): AuthzApp {
   const verifier = new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) });
-  const requireAuth = authenticate(verifier);
+  const requireAuth = authenticate(verifier, runtime.revokedSessions.check);
   const decisions = new DecisionService(runtime.policy, readVocabulary());
   const forwardAuth = new ForwardAuthService(RouteTable.load(), runtime.authorizer);
   const { app } = createHttpApp({
@@ -27,7 +27,7 @@ export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logg
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
-    routers: [checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth), forwardAuthRoutes(forwardAuth, verifier)],
+    routers: [checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth), forwardAuthRoutes(forwardAuth, verifier, runtime.revokedSessions.check)],
   });
   return { app, decisions };
 }

@@ -42,7 +42,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
   });
   const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
-  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL);
+  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL, runtime.revokedSessions, logger);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
   const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });
   const requireAuth = authenticate(verifier, (principal) => auth.isSessionRevoked(principal));

@@ -19,6 +19,10 @@ export const identityConfigSchema = baseConfigSchema
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   })
   .transform((config, ctx) => {
+    if (config.REVOKED_SESSIONS_TTL < config.ACCESS_TOKEN_TTL) {
+      ctx.addIssue({ code: 'custom', path: ['REVOKED_SESSIONS_TTL'], message: 'must be at least ACCESS_TOKEN_TTL, or a revoked session could outlive its revocation' });
+      return z.NEVER;
+    }
     if (!config.KEY_ENCRYPTION_SECRET && config.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['KEY_ENCRYPTION_SECRET'], message: 'is required in production' });
       return z.NEVER;

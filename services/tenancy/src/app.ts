@@ -27,7 +27,7 @@ export interface TenancyApp {
 /** Wires tenancy's services and routes onto a runtime; starts nothing that listens on a port. */
 export function buildTenancyApp(config: TenancyConfig, runtime: ServiceRuntime, logger: Logger, mailer?: Mailer): TenancyApp {
   const verifier = new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) });
-  const requireAuth = authenticate(verifier);
+  const requireAuth = authenticate(verifier, runtime.revokedSessions.check);
   const outbox = createTenancyOutbox(config.NATS_SUBJECT_PREFIX, () => runtime.relay.wake());
   const directory = new UserDirectory(runtime.nc, config.NATS_SUBJECT_PREFIX);
   const roles = new RoleCatalog(runtime.policy);

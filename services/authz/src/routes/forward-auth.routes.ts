@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { ApiRouter, InvalidRequest, Unauthorized } from '@portcullis/shared/http';
-import { bearerToken, type TokenVerifier } from '@portcullis/shared/auth';
+import { bearerToken, type SessionRevocationCheck, type TokenVerifier } from '@portcullis/shared/auth';
 import type { ForwardAuthService } from '../services/forward-auth.service.js';
 
 /** The original call, from nginx (x-original-*) or Traefik/Envoy (x-forwarded-*). */
@@ -11,7 +11,7 @@ function originalCall(ctx: Context): { method: string; uri: string } {
   return { method, uri };
 }
 
-export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: TokenVerifier): ApiRouter {
+export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: TokenVerifier, isRevoked: SessionRevocationCheck): ApiRouter {
   return new ApiRouter('/v1').get('/forward-auth', {
     summary: 'Gateway sub-request: 200 with x-auth-* headers, or 401/403',
     tags: ['gateway'],
@@ -25,7 +25,9 @@ export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: Tok
       authenticate: async () => {
         const token = bearerToken(ctx);
         if (!token) throw new Unauthorized();
-        return verifier.verify(token);
+        const principal = await verifier.verify(token);
+        if (await isRevoked(principal)) throw new Unauthorized('The session has ended.');
+        return principal;
       },
     });
     ctx.set(result.headers);

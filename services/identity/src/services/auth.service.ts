@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import type { Principal } from '@portcullis/shared/auth';
+import type { Principal, RevokedSessions } from '@portcullis/shared/auth';
 import type { Outbox } from '@portcullis/shared/events';
 import { Unauthorized, type ClientInfo } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
@@ -40,6 +40,9 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly outbox: Outbox,
     private readonly refreshTokenTtlMs: number,
+    /** Tells every service that a session ended (their tokens are refused within a second). */
+    private readonly revocations?: Pick<RevokedSessions, 'revoke'>,
+    private readonly logger?: { warn: (obj: object, msg: string) => void },
   ) {}
 
   async login(email: string, password: string, client: ClientInfo): Promise<TokenPair> {
@@ -126,7 +129,7 @@ export class AuthService {
             },
           });
         }
-        return { kind: 'reused' as const };
+        return { kind: 'reused' as const, sessionId: session.id };
       }
       if (session.revokedAt || session.expiresAt <= now || presented.expiresAt <= now) return { kind: 'invalid' as const };
       session.lastRefreshedAt = now;
@@ -135,6 +138,7 @@ export class AuthService {
     });
     if (outcome.kind === 'reused') {
       this.outbox.committed();
+      await this.announceRevoked(outcome.sessionId);
       throw new Unauthorized('The refresh token was already used; the session has been revoked.');
     }
     if (outcome.kind === 'invalid') throw new Unauthorized(INVALID_REFRESH);
@@ -161,7 +165,19 @@ export class AuthService {
       });
       return true;
     });
-    if (revoked) this.outbox.committed();
+    if (revoked) {
+      this.outbox.committed();
+      await this.announceRevoked(principal.session_id);
+    }
+  }
+
+  /** After the commit; if NATS is down identity still refuses the session (its table is the truth) and logs it. */
+  private async announceRevoked(sessionId: string): Promise<void> {
+    try {
+      await this.revocations?.revoke(sessionId);
+    } catch (error) {
+      this.logger?.warn({ err: error, session_id: sessionId }, 'could not announce a revoked session; other services accept its tokens until they expire');
+    }
   }
 
   /** Identity's own revocation check for access tokens (other services learn of revocations from NATS). */
