@@ -12,7 +12,9 @@ import { AuthService } from './services/auth.service.js';
 import { InvitationClient } from './services/invitation-client.js';
 import { KeyCipher } from './services/key-cipher.js';
 import { PasswordHasher } from './services/password-hasher.js';
+import { ProfileService } from './services/profile.service.js';
 import { RegistrationService } from './services/registration.service.js';
+import { SessionService } from './services/session.service.js';
 import { SigningKeyService } from './services/signing-key.service.js';
 import { TokenService } from './services/token.service.js';
 import { UserService } from './services/user.service.js';
@@ -43,6 +45,8 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
   });
   const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
   const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL, runtime.revokedSessions, logger);
+  const sessions = new SessionService(runtime.orm, outbox, runtime.revokedSessions, logger);
+  const profile = new ProfileService(runtime.orm, hasher, outbox, sessions);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
   const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });
   const requireAuth = authenticate(verifier, (principal) => auth.isSessionRevoked(principal));
@@ -53,7 +57,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     orm: runtime.orm,
     readiness: runtime.readiness,
     extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
-    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, requireAuth)],
+    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth)],
   });
   const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
   return { app, users, auth, signingKeys, tokens, verifier, stop: responder.stop };

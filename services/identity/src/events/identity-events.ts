@@ -6,6 +6,7 @@ export const IDENTITY_SERVICE = 'identity';
 export const IdentityEvent = {
   userCreated: 'user.created',
   userUpdated: 'user.updated',
+  passwordChanged: 'password.changed',
   loginSucceeded: 'login.succeeded',
   loginFailed: 'login.failed',
   sessionRevoked: 'session.revoked',

@@ -36,4 +36,9 @@ export class SessionRepository {
     const count = await this.em.count(SessionSchema, { id, revokedAt: null, expiresAt: { $gt: now } });
     return count > 0;
   }
+
+  /** The user's sessions that are neither revoked nor expired, newest first. */
+  activeOf(userId: string, now = new Date()): Promise<Session[]> {
+    return this.em.find(SessionSchema, { userId, revokedAt: null, expiresAt: { $gt: now } }, { orderBy: { createdAt: 'desc' } });
+  }
 }

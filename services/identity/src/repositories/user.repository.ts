@@ -16,6 +16,10 @@ export class UserRepository {
     return this.em.findOne(UserSchema, { email: normalizeEmail(email) });
   }
 
+  findByIdWithPassword(id: string): Promise<User | null> {
+    return this.em.findOne(UserSchema, { id }, { populate: ['passwordHash'] });
+  }
+
   /** The user with the password hash loaded (it is lazy everywhere else). */
   findByEmailWithPassword(email: string): Promise<User | null> {
     return this.em.findOne(UserSchema, { email: normalizeEmail(email) }, { populate: ['passwordHash'] });
