@@ -16,6 +16,7 @@ import { loadIdentityConfig } from '../services/identity/src/config.js';
 import { identityEntities } from '../services/identity/src/entities/index.js';
 import { identityMigrations } from '../services/identity/src/migrations/index.js';
 import { writeSection } from './support/report.js';
+import { tokensOf } from '../services/identity/src/services/auth.service.js';
 
 const LOGINS = 50;
 const ISSUER = 'http://identity.bench.portcullis.test';
@@ -52,7 +53,7 @@ async function main() {
     const password = 'bench password, long enough';
     const admin = await identity.users.create({ email: `admin-${runId}@bench.test`, name: 'Admin', password, platformRoles: ['auditor'] }, { actor: { user_id: null }, request_id: 'bench' });
     const user = await identity.users.create({ email: `user-${runId}@bench.test`, name: 'User', password }, { actor: { user_id: null }, request_id: 'bench' });
-    const { access_token: token } = await identity.auth.login(admin.email, password, { request_id: 'bench' });
+    const { access_token: token } = tokensOf(await identity.auth.login(admin.email, password, { request_id: 'bench' }));
     const samples: number[] = [];
     let seen = 0;
     for (let i = 0; i < LOGINS; i++) {

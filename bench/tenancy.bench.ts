@@ -23,6 +23,7 @@ import { loadTenancyConfig } from '../services/tenancy/src/config.js';
 import { tenancyEntities } from '../services/tenancy/src/entities/index.js';
 import { tenancyMigrations } from '../services/tenancy/src/migrations/index.js';
 import { writeSection, type Result } from './support/report.js';
+import { tokensOf } from '../services/identity/src/services/auth.service.js';
 
 const MEMBERS = 10_000;
 const base = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/portcullis');
@@ -75,7 +76,7 @@ async function main() {
   try {
     const password = 'bench password, long enough';
     const root = await identity.users.create({ email: `root-${runId}@bench.test`, name: 'Root', password, platformRoles: ['platform_admin'] }, { actor: { user_id: null }, request_id: 'bench' });
-    const { access_token: token } = await identity.auth.login(root.email, password, { request_id: 'bench' });
+    const { access_token: token } = tokensOf(await identity.auth.login(root.email, password, { request_id: 'bench' }));
     const audit = { actor: { user_id: root.id }, request_id: 'bench' };
     const tenant = await tenancy.tenants.create({ name: `Bench ${runId}`, slug: `bench-${runId}` }, audit);
     while (!tenancyRuntime.policy.enforce(root.id, `tenant:${tenant.id}`, 'members', 'read')) await new Promise((r) => setTimeout(r, 10));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call, startAudit, startAuthz, startIdentity, startTenancy, type RunningAudit, type RunningAuthz, type RunningIdentity, type RunningTenancy } from './support/harness.js';
 import { person } from './support/people.js';
+import { tokensOf } from '../services/identity/src/services/auth.service.js';
 
 let identity: RunningIdentity;
 let tenancy: RunningTenancy;
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 it('refuses the access token of a logged-out session in tenancy, audit and authz within 1 s, while other sessions work', async () => {
   const user = await person(identity, 'leaver', ['auditor']);
-  const other = await identity.auth.login(user.email, 'correct horse battery staple 42', { request_id: 'test' });
+  const other = tokensOf(await identity.auth.login(user.email, 'correct horse battery staple 42', { request_id: 'test' }));
   const probes = (token: string) => [
     () => call('GET', `${tenancy.url}/v1/me/tenants`, token),
     () => call('GET', `${audit.url}/v1/events?limit=1`, token),

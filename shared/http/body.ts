@@ -13,7 +13,8 @@ function hasBody(ctx: Context): boolean {
  * and parses JSON with the same limit for chunked uploads.
  */
 export function jsonBody(limitBytes = DEFAULT_BODY_LIMIT_BYTES) {
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limitBytes, encoding: 'utf-8' });
+  // DELETE too: some deletions need a proof in the body (turning MFA off takes a code).
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limitBytes, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] });
   return async function readJsonBody(ctx: Context, next: Next): Promise<void> {
     if ((ctx.request.length ?? 0) > limitBytes) throw new PayloadTooLarge(limitBytes);
     if (hasBody(ctx) && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) && !ctx.is('json')) {

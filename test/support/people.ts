@@ -1,5 +1,6 @@
 import type { RunningIdentity } from './harness.js';
 import { uniqueEmail } from './harness.js';
+import { tokensOf } from '../../services/identity/src/services/auth.service.js';
 
 export interface Person {
   id: string;
@@ -13,6 +14,6 @@ const PASSWORD = 'correct horse battery staple 42';
 export async function person(identity: RunningIdentity, label: string, platformRoles: string[] = []): Promise<Person> {
   const email = uniqueEmail(label);
   const user = await identity.users.create({ email, name: `${label} ${email.slice(0, 6)}`, password: PASSWORD, platformRoles }, { actor: { user_id: null }, request_id: 'test' });
-  const tokens = await identity.auth.login(email, PASSWORD, { request_id: 'test' });
+  const tokens = tokensOf(await identity.auth.login(email, PASSWORD, { request_id: 'test' }));
   return { id: user.id, email: user.email, token: tokens.access_token };
 }

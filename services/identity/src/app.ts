@@ -7,10 +7,12 @@ import { createIdentityOutbox, IDENTITY_SERVICE } from './events/identity-events
 import { startUserLookupResponder } from './events/user-lookup.responder.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { meRoutes } from './routes/me.routes.js';
+import { mfaRoutes } from './routes/mfa.routes.js';
 import { wellKnownRoutes } from './routes/well-known.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { InvitationClient } from './services/invitation-client.js';
 import { KeyCipher } from './services/key-cipher.js';
+import { MfaService } from './services/mfa.service.js';
 import { PasswordHasher } from './services/password-hasher.js';
 import { ProfileService } from './services/profile.service.js';
 import { RegistrationService } from './services/registration.service.js';
@@ -44,7 +46,8 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
   });
   const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
-  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL, runtime.revokedSessions, logger);
+  const mfa = new MfaService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'totp-secrets'), outbox, config.MFA_ISSUER_NAME);
+  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL, runtime.revokedSessions, logger, mfa);
   const sessions = new SessionService(runtime.orm, outbox, runtime.revokedSessions, logger);
   const profile = new ProfileService(runtime.orm, hasher, outbox, sessions);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
@@ -57,7 +60,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     orm: runtime.orm,
     readiness: runtime.readiness,
     extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
-    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth)],
+    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth), mfaRoutes(mfa, users, requireAuth)],
   });
   const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
   return { app, users, auth, signingKeys, tokens, verifier, stop: responder.stop };

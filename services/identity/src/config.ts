@@ -15,6 +15,8 @@ export const identityConfigSchema = baseConfigSchema
     SIGNING_KEY_ROTATION: duration('30d'),
     /** Encrypts signing keys at rest. Required outside development and tests. */
     KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The issuer shown in authenticator apps. */
+    MFA_ISSUER_NAME: z.string().min(1).max(64).default('Portcullis'),
     BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   })

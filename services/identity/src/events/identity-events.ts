@@ -7,6 +7,8 @@ export const IdentityEvent = {
   userCreated: 'user.created',
   userUpdated: 'user.updated',
   passwordChanged: 'password.changed',
+  mfaEnabled: 'mfa.enabled',
+  mfaDisabled: 'mfa.disabled',
   loginSucceeded: 'login.succeeded',
   loginFailed: 'login.failed',
   sessionRevoked: 'session.revoked',

@@ -17,6 +17,8 @@ export const TokenPairResponse = z.object({
   expires_in: z.number().int(),
 });
 
+export const MfaRequiredResponse = z.object({ mfa_required: z.literal(true), mfa_token: z.string(), expires_in: z.number().int() });
+
 export const RegisterBody = z.object({
   invitation_token: z.string().min(20).max(200),
   name: z.string().trim().min(1).max(200),
@@ -45,9 +47,21 @@ export function authRoutes(auth: AuthService, registration: RegistrationService,
       tags: ['auth'],
       public: true,
       body: LoginBody,
-      responses: { 200: { description: 'Tokens', schema: TokenPairResponse }, 401: { description: 'Wrong email or password' } },
+      responses: {
+        200: { description: 'Tokens, or with TOTP on an MFA challenge for POST /v1/auth/mfa', schema: z.union([TokenPairResponse, MfaRequiredResponse]) },
+        401: { description: 'Wrong email or password' },
+      },
     }, async (ctx, { body }) => {
       ctx.body = await auth.login(body.email, body.password, clientInfo(ctx));
+    })
+    .post('/mfa', {
+      summary: 'Second step of a login with TOTP: a current code (accepted once) or a recovery code (single use)',
+      tags: ['auth'],
+      public: true,
+      body: z.object({ mfa_token: z.string().min(20).max(200), code: z.string().trim().min(6).max(32) }),
+      responses: { 200: { description: 'Tokens with amr ["pwd","otp"]', schema: TokenPairResponse }, 401: { description: 'Wrong code, or the MFA token is spent or expired' } },
+    }, async (ctx, { body }) => {
+      ctx.body = await auth.completeMfa(body.mfa_token, body.code, clientInfo(ctx));
     })
     .post('/refresh', {
       summary: 'Exchange a refresh token for a new pair (rotation; reuse revokes the session)',

@@ -7,8 +7,21 @@ import { Unauthorized, type ClientInfo } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
 import { SessionRepository } from '../repositories/session.repository.js';
 import { normalizeEmail, UserRepository } from '../repositories/user.repository.js';
+import type { MfaService } from './mfa.service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { newRefreshToken, type TokenService } from './token.service.js';
+
+export interface MfaRequired {
+  mfa_required: true;
+  mfa_token: string;
+  expires_in: number;
+}
+
+/** For callers that know MFA cannot be on (a brand-new account, tests): the tokens, or an error. */
+export function tokensOf(answer: TokenPair | MfaRequired): TokenPair {
+  if ('mfa_required' in answer) throw new Error('this sign-in needs the second factor');
+  return answer;
+}
 
 export interface TokenPair {
   access_token: string;
@@ -43,9 +56,11 @@ export class AuthService {
     /** Tells every service that a session ended (their tokens are refused within a second). */
     private readonly revocations?: Pick<RevokedSessions, 'revoke'>,
     private readonly logger?: { warn: (obj: object, msg: string) => void },
+    private readonly mfa?: MfaService,
   ) {}
 
-  async login(email: string, password: string, client: ClientInfo): Promise<TokenPair> {
+  /** Password sign-in; with TOTP on, the answer is an MFA challenge instead of tokens. */
+  async login(email: string, password: string, client: ClientInfo): Promise<TokenPair | MfaRequired> {
     const user = await new UserRepository(this.orm.em.fork()).findByEmailWithPassword(email);
     const passwordOk = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyAgainstNothing(password);
     const failure = !user ? 'unknown_email' : !passwordOk ? 'invalid_password' : user.status !== 'active' ? 'user_disabled' : undefined;
@@ -69,14 +84,37 @@ export class AuthService {
       throw new Unauthorized(INVALID_CREDENTIALS);
     }
 
+    if (this.mfa && (await this.mfa.isEnabled(user.id))) return this.mfa.challenge(user.id);
+    return this.startSession(user.id, ['pwd'], client);
+  }
+
+  /** The second step of a login with MFA: a TOTP code (accepted once) or a recovery code (single use). */
+  async completeMfa(mfaToken: string, code: string, client: ClientInfo): Promise<TokenPair> {
+    if (!this.mfa) throw new Unauthorized('MFA is not available.');
+    const outcome = await this.mfa.redeem(mfaToken, code);
+    if (!outcome.ok) {
+      await this.orm.em.fork().transactional(async (tx) => {
+        this.outbox.record(tx, {
+          action: IdentityEvent.loginFailed,
+          subject: `user:${outcome.userId}`,
+          data: { actor: actorOf(client, outcome.userId), outcome: 'failure', target: { user_id: outcome.userId }, reason: 'invalid_mfa_code', request_id: client.request_id },
+        });
+      });
+      this.outbox.committed();
+      throw new Unauthorized('The code is not correct.');
+    }
+    return this.startSession(outcome.userId, ['pwd', 'otp'], client, { mfa_method: outcome.method });
+  }
+
+  private async startSession(userId: string, amr: string[], client: ClientInfo, extra: Record<string, unknown> = {}): Promise<TokenPair> {
     const now = new Date();
     const refreshToken = newRefreshToken();
     const session = await this.orm.em.fork().transactional(async (tx) => {
       const sessions = new SessionRepository(tx);
       const created = sessions.createSession({
         id: uuidv7(),
-        userId: user.id,
-        amr: ['pwd'],
+        userId,
+        amr,
         authTime: now,
         expiresAt: new Date(now.getTime() + this.refreshTokenTtlMs),
         ip: client.ip ?? null,
@@ -85,11 +123,11 @@ export class AuthService {
       sessions.createRefreshToken({ id: uuidv7(), sessionId: created.id, tokenHash: hashToken(refreshToken), expiresAt: created.expiresAt });
       this.outbox.record(tx, {
         action: IdentityEvent.loginSucceeded,
-        subject: `user:${user.id}`,
+        subject: `user:${userId}`,
         data: {
-          actor: actorOf(client, user.id),
+          actor: actorOf(client, userId),
           outcome: 'success',
-          target: { user_id: user.id, session_id: created.id },
+          target: { user_id: userId, session_id: created.id, amr, ...extra },
           request_id: client.request_id,
         },
       });

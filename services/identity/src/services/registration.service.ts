@@ -1,5 +1,5 @@
 import { Conflict, type ClientInfo } from '@portcullis/shared/http';
-import type { AuthService, TokenPair } from './auth.service.js';
+import { tokensOf, type AuthService, type TokenPair } from './auth.service.js';
 import type { InvitationClient } from './invitation-client.js';
 import type { UserService } from './user.service.js';
 
@@ -22,7 +22,8 @@ export class RegistrationService {
     const actor = { user_id: null, ...(client.ip ? { ip: client.ip } : {}), ...(client.user_agent ? { user_agent: client.user_agent } : {}) };
     const user = await this.users.create({ email: invitation.email, name: input.name, password: input.password }, { actor, request_id: client.request_id });
     const membership = await this.invitations.accept(input.invitation_token, user.id, client.request_id);
-    const tokens = await this.auth.login(invitation.email, input.password, client);
+    // A brand-new account has no second factor yet.
+    const tokens = tokensOf(await this.auth.login(invitation.email, input.password, client));
     return { ...tokens, ...membership };
   }
 }
