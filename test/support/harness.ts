@@ -30,6 +30,8 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     NATS_SUBJECT_PREFIX: inject('natsPrefix'),
     AUDIT_STREAM: inject('auditStream'),
     REVOKED_SESSIONS_BUCKET: inject('revokedSessionsBucket'),
+    // Every test signs in from loopback: a per-source lock would let one test's failures refuse another's logins.
+    LOGIN_MAX_FAILURES_PER_SOURCE: '100000',
     KEY_ENCRYPTION_SECRET: 'test-secret-that-is-long-enough-for-hkdf-0123456789',
     ...overrides,
   };

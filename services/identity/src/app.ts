@@ -12,6 +12,7 @@ import { wellKnownRoutes } from './routes/well-known.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { InvitationClient } from './services/invitation-client.js';
 import { KeyCipher } from './services/key-cipher.js';
+import { LoginThrottle } from './services/login-throttle.js';
 import { MfaService } from './services/mfa.service.js';
 import { PasswordHasher } from './services/password-hasher.js';
 import { ProfileService } from './services/profile.service.js';
@@ -46,9 +47,16 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
   });
   const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
-  const mfa = new MfaService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'totp-secrets'), outbox, config.MFA_ISSUER_NAME);
-  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, config.REFRESH_TOKEN_TTL, runtime.revokedSessions, logger, mfa);
   const sessions = new SessionService(runtime.orm, outbox, runtime.revokedSessions, logger);
+  const mfa = new MfaService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'totp-secrets'), outbox, config.MFA_ISSUER_NAME);
+  const throttle = new LoginThrottle(runtime.orm, outbox, {
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    maxFailuresPerSource: config.LOGIN_MAX_FAILURES_PER_SOURCE,
+    baseLockMs: config.LOGIN_LOCK_BASE,
+    maxLockMs: config.LOGIN_LOCK_MAX,
+    windowMs: config.LOGIN_FAILURE_WINDOW,
+  });
+  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, { refreshTokenTtlMs: config.REFRESH_TOKEN_TTL, sessions, mfa, throttle });
   const profile = new ProfileService(runtime.orm, hasher, outbox, sessions);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
   const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });

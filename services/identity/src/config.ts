@@ -15,6 +15,15 @@ export const identityConfigSchema = baseConfigSchema
     SIGNING_KEY_ROTATION: duration('30d'),
     /** Encrypts signing keys at rest. Required outside development and tests. */
     KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Brute-force protection: failures per account (and per user at the MFA step) before a lock. */
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Failures per source address before a lock. */
+    LOGIN_MAX_FAILURES_PER_SOURCE: z.coerce.number().int().min(1).default(20),
+    /** The first lock; it doubles with each further failure, up to LOGIN_LOCK_MAX. */
+    LOGIN_LOCK_BASE: duration('30s'),
+    LOGIN_LOCK_MAX: duration('15m'),
+    /** A failure counter idle this long starts from zero. */
+    LOGIN_FAILURE_WINDOW: duration('1h'),
     /** The issuer shown in authenticator apps. */
     MFA_ISSUER_NAME: z.string().min(1).max(64).default('Portcullis'),
     BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),

@@ -11,6 +11,8 @@ export const IdentityEvent = {
   mfaDisabled: 'mfa.disabled',
   loginSucceeded: 'login.succeeded',
   loginFailed: 'login.failed',
+  loginLocked: 'login.locked',
+  loginUnlocked: 'login.unlocked',
   sessionRevoked: 'session.revoked',
   refreshReused: 'refresh.reused',
 } as const;

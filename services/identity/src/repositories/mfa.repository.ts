@@ -80,6 +80,11 @@ export class MfaRepository {
     await this.em.execute('insert into mfa_challenges (id, token_hash, user_id, expires_at) values (?, ?, ?, ?)', [id, tokenHash, userId, expiresAt]);
   }
 
+  async peekChallenge(tokenHash: string): Promise<{ userId: string } | null> {
+    const [row] = await this.em.execute<{ user_id: string }[]>('select user_id from mfa_challenges where token_hash = ? and used_at is null and expires_at > now()', [tokenHash]);
+    return row ? { userId: row.user_id } : null;
+  }
+
   /** The unused, unexpired challenge with this token hash, locked. */
   async openChallenge(tokenHash: string): Promise<{ id: string; userId: string } | null> {
     const [row] = await this.em.execute<{ id: string; user_id: string }[]>(

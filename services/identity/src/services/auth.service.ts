@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import type { Principal, RevokedSessions } from '@portcullis/shared/auth';
+import type { Principal } from '@portcullis/shared/auth';
 import type { Outbox } from '@portcullis/shared/events';
 import { Unauthorized, type ClientInfo } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
 import { SessionRepository } from '../repositories/session.repository.js';
 import { normalizeEmail, UserRepository } from '../repositories/user.repository.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { MfaService } from './mfa.service.js';
 import type { PasswordHasher } from './password-hasher.js';
+import type { SessionService } from './session.service.js';
 import { newRefreshToken, type TokenService } from './token.service.js';
 
 export interface MfaRequired {
@@ -45,22 +47,29 @@ function actorOf(client: ClientInfo, userId: string | null) {
   };
 }
 
-/** Password login, refresh rotation with reuse detection, and logout. */
+export interface AuthOptions {
+  refreshTokenTtlMs: number;
+  /** Announces ended sessions to every service. */
+  sessions: Pick<SessionService, 'announce'>;
+  mfa: MfaService;
+  throttle: LoginThrottle;
+}
+
+/** Password login (with TOTP and brute-force protection), refresh rotation with reuse detection, and logout. */
 export class AuthService {
   constructor(
     private readonly orm: MikroORM,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly outbox: Outbox,
-    private readonly refreshTokenTtlMs: number,
-    /** Tells every service that a session ended (their tokens are refused within a second). */
-    private readonly revocations?: Pick<RevokedSessions, 'revoke'>,
-    private readonly logger?: { warn: (obj: object, msg: string) => void },
-    private readonly mfa?: MfaService,
+    private readonly options: AuthOptions,
   ) {}
 
   /** Password sign-in; with TOTP on, the answer is an MFA challenge instead of tokens. */
   async login(email: string, password: string, client: ClientInfo): Promise<TokenPair | MfaRequired> {
+    const { throttle, mfa } = this.options;
+    const keys = LoginThrottle.keys({ kind: 'account', email: normalizeEmail(email) }, client);
+    await throttle.assertOpen(keys);
     const user = await new UserRepository(this.orm.em.fork()).findByEmailWithPassword(email);
     const passwordOk = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyAgainstNothing(password);
     const failure = !user ? 'unknown_email' : !passwordOk ? 'invalid_password' : user.status !== 'active' ? 'user_disabled' : undefined;
@@ -80,19 +89,26 @@ export class AuthService {
         });
       });
       this.outbox.committed();
+      await throttle.failed(keys, client, user?.id ?? null);
       // One answer for every failure, so the response does not reveal which emails exist.
       throw new Unauthorized(INVALID_CREDENTIALS);
     }
 
-    if (this.mfa && (await this.mfa.isEnabled(user.id))) return this.mfa.challenge(user.id);
+    await throttle.succeeded(keys, client, user.id);
+    if (await mfa.isEnabled(user.id)) return mfa.challenge(user.id);
     return this.startSession(user.id, ['pwd'], client);
   }
 
   /** The second step of a login with MFA: a TOTP code (accepted once) or a recovery code (single use). */
   async completeMfa(mfaToken: string, code: string, client: ClientInfo): Promise<TokenPair> {
-    if (!this.mfa) throw new Unauthorized('MFA is not available.');
-    const outcome = await this.mfa.redeem(mfaToken, code);
+    const { throttle, mfa } = this.options;
+    const userId = await mfa.userOfChallenge(mfaToken);
+    if (!userId) throw new Unauthorized('The MFA token is not valid or has expired; sign in again.');
+    const keys = LoginThrottle.keys({ kind: 'mfa', userId }, client);
+    await throttle.assertOpen(keys);
+    const outcome = await mfa.redeem(mfaToken, code);
     if (!outcome.ok) {
+      await throttle.failed(keys, client, outcome.userId);
       await this.orm.em.fork().transactional(async (tx) => {
         this.outbox.record(tx, {
           action: IdentityEvent.loginFailed,
@@ -103,6 +119,7 @@ export class AuthService {
       this.outbox.committed();
       throw new Unauthorized('The code is not correct.');
     }
+    await throttle.succeeded(keys, client, outcome.userId);
     return this.startSession(outcome.userId, ['pwd', 'otp'], client, { mfa_method: outcome.method });
   }
 
@@ -116,7 +133,7 @@ export class AuthService {
         userId,
         amr,
         authTime: now,
-        expiresAt: new Date(now.getTime() + this.refreshTokenTtlMs),
+        expiresAt: new Date(now.getTime() + this.options.refreshTokenTtlMs),
         ip: client.ip ?? null,
         userAgent: client.user_agent ?? null,
       });
@@ -175,8 +192,7 @@ export class AuthService {
       return { kind: 'rotated' as const, session };
     });
     if (outcome.kind === 'reused') {
-      this.outbox.committed();
-      await this.announceRevoked(outcome.sessionId);
+      await this.options.sessions.announce([outcome.sessionId]);
       throw new Unauthorized('The refresh token was already used; the session has been revoked.');
     }
     if (outcome.kind === 'invalid') throw new Unauthorized(INVALID_REFRESH);
@@ -203,19 +219,8 @@ export class AuthService {
       });
       return true;
     });
-    if (revoked) {
-      this.outbox.committed();
-      await this.announceRevoked(principal.session_id);
-    }
-  }
-
-  /** After the commit; if NATS is down identity still refuses the session (its table is the truth) and logs it. */
-  private async announceRevoked(sessionId: string): Promise<void> {
-    try {
-      await this.revocations?.revoke(sessionId);
-    } catch (error) {
-      this.logger?.warn({ err: error, session_id: sessionId }, 'could not announce a revoked session; other services accept its tokens until they expire');
-    }
+    // announce() also wakes the relay for the session.revoked event.
+    if (revoked) await this.options.sessions.announce([principal.session_id]);
   }
 
   /** Identity's own revocation check for access tokens (other services learn of revocations from NATS). */

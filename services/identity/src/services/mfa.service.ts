@@ -101,6 +101,11 @@ export class MfaService {
     return { mfa_required: true, mfa_token: token, expires_in: CHALLENGE_TTL_MS / 1000 };
   }
 
+  /** Whose login an open MFA token belongs to (undefined when it is spent, expired or unknown). */
+  async userOfChallenge(mfaToken: string): Promise<string | undefined> {
+    return (await new MfaRepository(this.orm.em.fork()).peekChallenge(sha256(mfaToken)))?.userId;
+  }
+
   /**
    * The second step: a TOTP code (once only) or an unused recovery code. Returns the user id, or `failed` with the
    * user id when the token was good but the code was not (so the caller can count the failure); 401 for a bad token.
