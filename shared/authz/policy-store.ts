@@ -76,6 +76,24 @@ export async function recordChange(tx: EntityManager, kind: PolicyChangeKind, ru
   return { version, kind, ...(rule ? { rule } : {}) };
 }
 
+/** The subjects holding `role` in `domain`, read from Postgres (inside a transaction: what it will commit against). */
+export async function subjectsWithRole(tx: EntityManager, role: string, domain: string): Promise<string[]> {
+  const rows = await tx.execute<{ subject: string }[]>(
+    `select rule->>0 as subject from ${POLICY_SCHEMA}.casbin where ptype = 'g' and rule->>1 = ? and rule->>2 = ?`,
+    [role, domain],
+  );
+  return rows.map((r) => r.subject);
+}
+
+/** Every role a subject holds in `domain`, from Postgres. */
+export async function rolesOfSubject(tx: EntityManager, subject: string, domain: string): Promise<string[]> {
+  const rows = await tx.execute<{ role: string }[]>(
+    `select rule->>1 as role from ${POLICY_SCHEMA}.casbin where ptype = 'g' and rule->>0 = ? and rule->>2 = ?`,
+    [subject, domain],
+  );
+  return rows.map((r) => r.role);
+}
+
 /** Inserts a `g` rule unless present; returns whether it was new. */
 export async function insertGrant(tx: EntityManager, rule: string[]): Promise<boolean> {
   const rows = await tx.execute<{ id: number }[]>(

@@ -8,6 +8,7 @@ import { startUserLookupResponder } from './events/user-lookup.responder.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 import { mfaRoutes } from './routes/mfa.routes.js';
+import { userRoutes } from './routes/users.routes.js';
 import { wellKnownRoutes } from './routes/well-known.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { InvitationClient } from './services/invitation-client.js';
@@ -20,6 +21,7 @@ import { RegistrationService } from './services/registration.service.js';
 import { SessionService } from './services/session.service.js';
 import { SigningKeyService } from './services/signing-key.service.js';
 import { TokenService } from './services/token.service.js';
+import { UserAdminService } from './services/user-admin.service.js';
 import { UserService } from './services/user.service.js';
 
 export interface IdentityApp {
@@ -57,6 +59,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     windowMs: config.LOGIN_FAILURE_WINDOW,
   });
   const auth = new AuthService(runtime.orm, hasher, tokens, outbox, { refreshTokenTtlMs: config.REFRESH_TOKEN_TTL, sessions, mfa, throttle });
+  const userAdmin = new UserAdminService(runtime.orm, users, sessions, runtime.grants, outbox);
   const profile = new ProfileService(runtime.orm, hasher, outbox, sessions);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
   const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });
@@ -68,7 +71,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     orm: runtime.orm,
     readiness: runtime.readiness,
     extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
-    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth), mfaRoutes(mfa, users, requireAuth)],
+    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth), mfaRoutes(mfa, users, requireAuth), userRoutes(userAdmin, runtime.authorizer, requireAuth)],
   });
   const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
   return { app, users, auth, signingKeys, tokens, verifier, stop: responder.stop };

@@ -6,6 +6,7 @@ export const IDENTITY_SERVICE = 'identity';
 export const IdentityEvent = {
   userCreated: 'user.created',
   userUpdated: 'user.updated',
+  userDeleted: 'user.deleted',
   passwordChanged: 'password.changed',
   mfaEnabled: 'mfa.enabled',
   mfaDisabled: 'mfa.disabled',

@@ -29,4 +29,19 @@ export class UserRepository {
     const now = new Date();
     return this.em.create(UserSchema, { ...data, email: normalizeEmail(data.email), status: 'active', createdAt: now, updatedAt: now });
   }
+
+  async page(query: { q?: string; status?: 'active' | 'disabled'; page: number; pageSize: number }): Promise<{ items: User[]; total: number }> {
+    const where: Record<string, unknown> = {};
+    if (query.status) where.status = query.status;
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ email: { $ilike: pattern } }, { name: { $ilike: pattern } }];
+    }
+    const [items, total] = await this.em.findAndCount(UserSchema, where, {
+      orderBy: { email: 'asc' },
+      limit: query.pageSize,
+      offset: (query.page - 1) * query.pageSize,
+    });
+    return { items, total };
+  }
 }
