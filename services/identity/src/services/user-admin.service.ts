@@ -74,7 +74,7 @@ export class UserAdminService {
   async delete(id: string, audit: AuditContext): Promise<void> {
     if (id === audit.actor.user_id) throw new Conflict('You cannot delete yourself.');
     let ended: string[] = [];
-    let changes: (PolicyChange | undefined)[] = [];
+    const changes: (PolicyChange | undefined)[] = [];
     await this.orm.em.fork().transactional(async (tx) => {
       await tx.execute('select pg_advisory_xact_lock(?)', [advisoryKey(PLATFORM_ADMINS_LOCK)]);
       const user = await new UserRepository(tx).findById(id);
