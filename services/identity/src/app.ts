@@ -9,9 +9,11 @@ import { authRoutes } from './routes/auth.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 import { mfaRoutes } from './routes/mfa.routes.js';
 import { userRoutes } from './routes/users.routes.js';
+import { impersonationRoutes } from './routes/impersonation.routes.js';
 import { wellKnownRoutes } from './routes/well-known.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { InvitationClient } from './services/invitation-client.js';
+import { ImpersonationService } from './services/impersonation.service.js';
 import { KeyCipher } from './services/key-cipher.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { MfaService } from './services/mfa.service.js';
@@ -59,6 +61,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     windowMs: config.LOGIN_FAILURE_WINDOW,
   });
   const auth = new AuthService(runtime.orm, hasher, tokens, outbox, { refreshTokenTtlMs: config.REFRESH_TOKEN_TTL, sessions, mfa, throttle });
+  const impersonation = new ImpersonationService(runtime.orm, tokens, sessions, outbox);
   const userAdmin = new UserAdminService(runtime.orm, users, sessions, runtime.grants, outbox);
   const profile = new ProfileService(runtime.orm, hasher, outbox, sessions);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
@@ -71,7 +74,8 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     orm: runtime.orm,
     readiness: runtime.readiness,
     extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
-    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth), mfaRoutes(mfa, users, requireAuth), userRoutes(userAdmin, runtime.authorizer, requireAuth)],
+    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth), mfaRoutes(mfa, users, requireAuth), userRoutes(userAdmin, runtime.authorizer, requireAuth),
+      impersonationRoutes(impersonation, runtime.authorizer, requireAuth)],
   });
   const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
   return { app, users, auth, signingKeys, tokens, verifier, stop: responder.stop };

@@ -16,6 +16,8 @@ export const IdentityEvent = {
   loginUnlocked: 'login.unlocked',
   sessionRevoked: 'session.revoked',
   refreshReused: 'refresh.reused',
+  impersonationStarted: 'impersonation.started',
+  impersonationEnded: 'impersonation.ended',
 } as const;
 
 export function createIdentityOutbox(subjectPrefix: string, onCommitted: () => void): Outbox {

@@ -59,6 +59,12 @@ export class SessionService {
     return sessions.filter((s) => s.id !== keep && this.end(tx, s, reason, audit)).map((s) => s.id);
   }
 
+  /** Revokes one session inside the caller's transaction; true when it was active. Announce it after the commit. */
+  async revokeIn(tx: EntityManager, sessionId: string, reason: string, audit: AuditContext): Promise<boolean> {
+    const session = await new SessionRepository(tx).findSessionForUpdate(sessionId);
+    return session ? this.end(tx, session, reason, audit) : false;
+  }
+
   async announce(sessionIds: string[]): Promise<void> {
     if (sessionIds.length) this.outbox.committed();
     for (const id of sessionIds) {

@@ -1,0 +1,137 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuditContext, Principal } from '@portcullis/shared/auth';
+import { rolesOfSubject } from '@portcullis/shared/authz';
+import type { Outbox } from '@portcullis/shared/events';
+import { Conflict, Forbidden, InvalidRequest, NotFound } from '@portcullis/shared/http';
+import { IdentityEvent } from '../events/identity-events.js';
+import { ImpersonationRepository, type ImpersonationSession } from '../repositories/impersonation.repository.js';
+import { SessionRepository } from '../repositories/session.repository.js';
+import { UserRepository } from '../repositories/user.repository.js';
+import type { SessionService } from './session.service.js';
+import type { TokenService } from './token.service.js';
+
+export const STEP_UP_PROBLEM = 'https://portcullis.dev/problems/step-up-required';
+/** Impersonation needs a second factor used this recently. */
+const STEP_UP_WINDOW_S = 15 * 60;
+const MAX_MINUTES = 30;
+const DEFAULT_MINUTES = 15;
+
+export function toPublicImpersonation(s: ImpersonationSession, now = new Date()) {
+  const end = s.endedAt ?? (s.expiresAt <= now ? s.expiresAt : null);
+  return {
+    id: s.id,
+    impersonator: { id: s.impersonatorId, email: s.impersonatorEmail },
+    target: { id: s.targetId, email: s.targetEmail },
+    reason: s.reason,
+    started_at: s.startedAt.toISOString(),
+    expires_at: s.expiresAt.toISOString(),
+    ended_at: end?.toISOString() ?? null,
+    end_reason: s.endReason ?? (end ? 'expired' : null),
+    active: end === null,
+    duration_seconds: Math.round(((end ?? now).getTime() - s.startedAt.getTime()) / 1000),
+  };
+}
+
+/**
+ * Impersonation (RFC 8693 `act`): a platform admin with a recent second factor acts as another user for at most
+ * 30 minutes, with a reason. The token's `sid` is a session of its own, so ending it (by either token) is a session
+ * revocation every service honours within a second.
+ */
+export class ImpersonationService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async start(principal: Principal, input: { target_user_id: string; reason: string; duration_minutes?: number }, audit: AuditContext, client: { ip?: string; user_agent?: string }) {
+    if (principal.impersonator_id) throw new Forbidden('An impersonation token cannot start another impersonation.');
+    const recent = principal.auth_time !== undefined && Date.now() / 1000 - principal.auth_time <= STEP_UP_WINDOW_S;
+    if (!principal.amr.includes('otp') || !recent) {
+      throw new Forbidden('Impersonation needs a sign-in with a second factor (TOTP) within the last 15 minutes.', STEP_UP_PROBLEM);
+    }
+    if (input.target_user_id === principal.user_id) throw new InvalidRequest('You cannot impersonate yourself.', [{ path: 'body.target_user_id', message: 'is you' }]);
+    const minutes = Math.min(input.duration_minutes ?? DEFAULT_MINUTES, MAX_MINUTES);
+    const id = uuidv7();
+    const startedAt = new Date();
+    const expiresAt = new Date(startedAt.getTime() + minutes * 60_000);
+    let replaced: string[] = [];
+    const target = await this.orm.em.fork().transactional(async (tx) => {
+      const user = await new UserRepository(tx).findById(input.target_user_id);
+      if (!user) throw new NotFound('No such user.');
+      if (user.status !== 'active') throw new Conflict('The user is disabled.');
+      if ((await rolesOfSubject(tx, user.id, 'platform')).includes('platform_admin')) throw new Forbidden('Platform admins cannot be impersonated.');
+      const repo = new ImpersonationRepository(tx);
+      const open = await repo.openOf(principal.user_id);
+      if (open) replaced = await this.endIn(tx, open, principal.user_id, 'replaced', audit);
+      new SessionRepository(tx).createSession({ id, userId: user.id, amr: principal.amr, authTime: startedAt, expiresAt, ip: client.ip ?? null, userAgent: client.user_agent ?? null });
+      await tx.flush();
+      await repo.create({ id, impersonatorId: principal.user_id, targetId: user.id, reason: input.reason, startedAt, expiresAt });
+      this.outbox.record(tx, {
+        action: IdentityEvent.impersonationStarted,
+        subject: `user:${user.id}`,
+        data: {
+          actor: audit.actor,
+          outcome: 'success',
+          target: { user_id: user.id, email: user.email, impersonation_session_id: id, expires_at: expiresAt.toISOString() },
+          reason: input.reason,
+          request_id: audit.request_id,
+        },
+      });
+      return user;
+    });
+    await this.sessions.announce(replaced);
+    this.outbox.committed();
+    const accessToken = await this.tokens.issueAccessToken(
+      { userId: target.id, sessionId: id, amr: principal.amr, authTime: startedAt, impersonatorId: principal.user_id },
+      minutes * 60,
+    );
+    return { session_id: id, access_token: accessToken, token_type: 'Bearer' as const, expires_at: expiresAt.toISOString(), target_user: { id: target.id, email: target.email, name: target.name } };
+  }
+
+  /** Ends the impersonation of this token (an impersonation token), or the caller's open one (their own token). */
+  async end(principal: Principal, audit: AuditContext): Promise<{ session_id: string; duration_seconds: number }> {
+    let ended: string[] = [];
+    const result = await this.orm.em.fork().transactional(async (tx) => {
+      const repo = new ImpersonationRepository(tx);
+      const session = principal.impersonator_id ? await repo.find(principal.session_id, true) : await repo.openOf(principal.user_id);
+      if (!session || session.endedAt) throw new NotFound('No open impersonation.');
+      ended = await this.endIn(tx, session, principal.impersonator_id ?? principal.user_id, 'ended', audit);
+      const endedAt = (await repo.find(session.id))!.endedAt!;
+      return { session_id: session.id, duration_seconds: Math.round((endedAt.getTime() - session.startedAt.getTime()) / 1000) };
+    });
+    this.outbox.committed();
+    await this.sessions.announce(ended);
+    return result;
+  }
+
+  list(filter: { active?: boolean; targetId?: string }) {
+    return new ImpersonationRepository(this.orm.em.fork()).list(filter);
+  }
+
+  async get(id: string): Promise<ImpersonationSession> {
+    const session = await new ImpersonationRepository(this.orm.em.fork()).find(id);
+    if (!session) throw new NotFound('No such impersonation session.');
+    return session;
+  }
+
+  private async endIn(tx: EntityManager, session: ImpersonationSession, endedBy: string, reason: string, audit: AuditContext): Promise<string[]> {
+    const endedAt = await new ImpersonationRepository(tx).end(session.id, endedBy, reason);
+    const revoked = await this.sessions.revokeIn(tx, session.id, `impersonation_${reason}`, audit);
+    this.outbox.record(tx, {
+      action: IdentityEvent.impersonationEnded,
+      subject: `user:${session.targetId}`,
+      data: {
+        actor: audit.actor,
+        outcome: 'success',
+        target: { user_id: session.targetId, impersonator_id: session.impersonatorId, impersonation_session_id: session.id },
+        reason,
+        changes: { before: { active: true }, after: { active: false, duration_seconds: Math.round((endedAt.getTime() - session.startedAt.getTime()) / 1000) } },
+        request_id: audit.request_id,
+      },
+    });
+    return revoked ? [session.id] : [];
+  }
+}
