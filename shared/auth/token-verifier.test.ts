@@ -65,3 +65,20 @@ describe('TokenVerifier', () => {
     await expect(verifier.verify(await make())).rejects.toBeInstanceOf(Unauthorized);
   });
 });
+
+describe('the verified-token cache', () => {
+  it('verifies a token seen before without checking its signature again, and never serves it past expiry', async () => {
+    const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' }] });
+    let keyLookups = 0;
+    const counting = new TokenVerifier({ issuer, audience, clockToleranceSeconds: 0, keys: (header, input) => { keyLookups += 1; return jwks(header, input); } });
+    const seen = await token({ key: pair.privateKey, expiresIn: 2 });
+    const first = await counting.verify(seen);
+    expect(await counting.verify(seen)).toBe(first);
+    expect(keyLookups).toBe(1);
+    // A different token (even one byte) is verified on its own, and a forged one still fails.
+    await expect(counting.verify(`${seen.slice(0, -2)}AA`)).rejects.toBeInstanceOf(Unauthorized);
+    await new Promise((r) => setTimeout(r, 2100));
+    await expect(counting.verify(seen)).rejects.toBeInstanceOf(Unauthorized);
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Unauthorized } from '../http/errors.js';
 import type { Principal } from './principal.js';
@@ -11,6 +12,8 @@ export interface TokenVerifierOptions {
   keys: URL | JWTVerifyGetKey;
   /** Allowed clock skew in seconds. */
   clockToleranceSeconds?: number;
+  /** How many verified tokens to remember (0: none). Revocation is checked separately, on every request. */
+  cacheSize?: number;
 }
 
 interface AccessTokenClaims extends JWTPayload {
@@ -34,6 +37,11 @@ function refusal(error: unknown): Unauthorized {
 /** Verifies access tokens (EdDSA only, `typ: at+jwt`, issuer and audience) and returns the principal. */
 export class TokenVerifier {
   private readonly getKey: JWTVerifyGetKey;
+  /**
+   * Verified tokens by SHA-256 of the token, until they expire: a token seen again costs a hash and a map lookup
+   * instead of an Ed25519 verification. Only successes are kept; insertion order gives a cheap LRU-ish eviction.
+   */
+  private readonly verified = new Map<string, Principal>();
 
   constructor(private readonly options: TokenVerifierOptions) {
     // createRemoteJWKSet caches the key set and refetches it when a token names an unknown kid.
@@ -41,6 +49,20 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const cacheSize = this.options.cacheSize ?? 10_000;
+    if (cacheSize === 0) return this.verifySignature(token);
+    const key = createHash('sha256').update(token).digest('base64url');
+    const cached = this.verified.get(key);
+    const skew = this.options.clockToleranceSeconds ?? 5;
+    if (cached && cached.expires_at + skew > Date.now() / 1000) return cached;
+    if (cached) this.verified.delete(key);
+    const principal = await this.verifySignature(token);
+    if (this.verified.size >= cacheSize) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(key, Object.freeze(principal));
+    return principal;
+  }
+
+  private async verifySignature(token: string): Promise<Principal> {
     let claims: AccessTokenClaims;
     try {
       const result = await jwtVerify<AccessTokenClaims>(token, this.getKey, {
