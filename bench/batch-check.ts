@@ -1,10 +1,7 @@
 // POST /v1/check/batch of 100 checks against a real authz app (real HTTP on loopback, real token verification,
 // the policy loaded from the benchmark's database). Tokens are signed with a key served from a local JWKS endpoint;
-// the client runs in another process (bench/batch-client.ts).
-import { spawn } from 'node:child_process';
+// the client runs in another process (bench/support/load-client.ts).
 import { createServer } from 'node:http';
-import { text } from 'node:stream/consumers';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -15,6 +12,7 @@ import { buildAuthzApp } from '../services/authz/src/app.js';
 import { loadAuthzConfig } from '../services/authz/src/config.js';
 import { authzEntities } from '../services/authz/src/entities/index.js';
 import { authzMigrations } from '../services/authz/src/migrations/index.js';
+import { runLoadClient } from './support/run-load-client.js';
 
 const ISSUER = 'http://bench.portcullis.test';
 
@@ -78,13 +76,10 @@ export async function measureBatchCheck(options: BatchCheckOptions): Promise<Bat
       object: objects[i % objects.length][0],
       action: objects[i % objects.length][1],
     }));
-    const client = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./batch-client.ts', import.meta.url))], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    client.stdin.end(JSON.stringify({ url: `${server.url}/v1/check/batch`, token, body: JSON.stringify({ checks }), warmup: 300, requests: options.requests }));
-    const [output, code] = await Promise.all([text(client.stdout), new Promise((resolve) => client.once('exit', resolve))]);
-    if (code !== 0) throw new Error(`batch client exited ${String(code)}`);
-    return { client: JSON.parse(output) as number[], server: serverSamples.slice(-options.requests) };
+    const body = JSON.stringify({ checks });
+    const calls = Array.from({ length: 300 + options.requests }, () => ({ method: 'POST', url: `${server.url}/v1/check/batch`, body }));
+    const client = await runLoadClient({ calls, token, warmup: 300, expect: 200 });
+    return { client, server: serverSamples.slice(-options.requests) };
   } finally {
     await server.close();
     const jsm = await jetstreamManager(runtime.nc);

@@ -24,6 +24,7 @@ import { tenancyEntities } from '../services/tenancy/src/entities/index.js';
 import { tenancyMigrations } from '../services/tenancy/src/migrations/index.js';
 import { writeSection, type Result } from './support/report.js';
 import { tokensOf } from '../services/identity/src/services/auth.service.js';
+import { runLoadClient } from './support/run-load-client.js';
 
 const MEMBERS = 10_000;
 const base = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/portcullis');
@@ -97,21 +98,11 @@ async function main() {
       const q = i % 2 === 0 ? `&q=${encodeURIComponent(`person${(i * 37) % 1000}`)}` : `&q=${(i % 97).toString(16).padStart(2, '0')}`;
       return `${server.url}/v1/tenants/${tenant.id}/members?page=1&page_size=20&sort=${sorts[i % 3]}&filter[role]=${i % 3 === 0 ? 'viewer' : 'member'}${q}`;
     });
-    const list = async (url: string) => {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-      if (res.status !== 200) throw new Error(`list answered ${res.status}`);
-      await res.json();
-    };
-    for (const url of queries.slice(0, 100)) await list(url);
-    const listSamples: number[] = [];
-    for (const url of queries.slice(100)) {
-      const start = performance.now();
-      await list(url);
-      listSamples.push(performance.now() - start);
-    }
+    // The client runs in another process, as in the batch-check benchmark.
+    const listSamples = await runLoadClient({ calls: queries.map((url) => ({ method: 'GET', url })), token, warmup: 100, expect: 200 });
     const listed = stats(listSamples);
     results.push({
-      name: `GET members of a tenant with ${MEMBERS.toLocaleString('en')} members, page 1 of 20, sorted, role filter and search, 500 calls over loopback HTTP (p50 ${ms(listed.p50)})`,
+      name: `GET members of a tenant with ${MEMBERS.toLocaleString('en')} members, page 1 of 20, sorted, role filter and search, 500 calls over loopback HTTP from another process (p50 ${ms(listed.p50)})`,
       value: ms(listed.p99),
       target: 'p99 ≤ 20 ms',
       ok: listed.p99 <= 20,
