@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decider } from './decider.js';
+import { linkRules } from './link-rules.js';
 import { parsePolicyCsv, policyDir, readModelText, toCasbinRule } from './policy-files.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,5 +73,34 @@ describe('the narrowed decision', () => {
     expect(decider.enforcer.enforceSync('admin', 'tenant:a', 'tenant', 'update')).toBe(true);
     expect(decider.decide('admin', 'tenant:a', 'tenant', 'update')).toBe(false);
     expect(decider.explain('platform_admin', 'platform', 'users', 'read')).toEqual([false, []]);
+  });
+
+  it("answers a share link's rule for its subject and that one resource only, as the full enforcer does, as links come and go", async () => {
+    const pick = lcg(11);
+    const grants: string[][] = [];
+    for (let u = 0; u < 50; u++) grants.push([`u${u}`, ROLES[pick(3)], `tenant:${pick(5)}`]);
+    grants.push(['u1', 'platform_admin', 'platform']);
+    const link = (n: number) => linkRules(`s${n}`, String(n % 5), `document:${n}`, ['read'])[0];
+    const decider = await Decider.build(readModelText(), [...pRules, link(0), link(1)], grants);
+    expect(decider.evaluation).toBe('compiled');
+    expect(decider.pRules()).toEqual(pRules);
+    for (let n = 2; n < 40; n++) await decider.addRule(link(n));
+    for (let n = 0; n < 40; n += 3) await decider.removeRule(link(n));
+    expect(decider.decide('share:s1', 'tenant:1', 'document:1', 'read')).toBe(true);
+    expect(decider.decide('share:s1', 'tenant:1', 'document:1', 'update')).toBe(false);
+    expect(decider.decide('share:s1', 'tenant:1', 'document:2', 'read')).toBe(false);
+    expect(decider.decide('share:s1', 'tenant:2', 'document:1', 'read')).toBe(false);
+    expect(decider.decide('share:s3', 'tenant:3', 'document:3', 'read')).toBe(false);
+    expect(decider.explain('share:s1', 'tenant:1', 'document:1', 'read')).toEqual([true, link(1)]);
+    const disagreements: unknown[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      const n = pick(45);
+      const subject = pick(2) ? `share:s${n}` : `u${pick(52)}`;
+      const request = [subject, `tenant:${pick(3) ? n % 5 : pick(5)}`, pick(4) ? `document:${pick(3) ? n : pick(45)}` : OBJECTS[pick(OBJECTS.length)], ACTIONS[pick(3)]] as const;
+      const [fullAllowed, fullRule] = decider.enforcer.enforceExSync(...request);
+      const [explained, rule] = decider.explain(...request);
+      if (decider.decide(...request) !== fullAllowed || explained !== fullAllowed || rule.join() !== fullRule.join()) disagreements.push({ request, fullAllowed });
+    }
+    expect(disagreements).toEqual([]);
   });
 });

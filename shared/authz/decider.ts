@@ -2,6 +2,7 @@ import type { Enforcer } from 'casbin';
 import { buildEnforcer } from './enforcer-factory.js';
 import { GrantIndex } from './grant-index.js';
 import { RuleNarrowing, type PolicyRequest } from './rule-narrowing.js';
+import { isLinkRule } from './link-rules.js';
 
 /** The parts of node-casbin's DefaultRoleManager the decider reads. */
 interface RoleLinks {
@@ -35,6 +36,8 @@ export class Decider {
   private readonly roleNames: Set<string>;
   /** The role manager's domain → subject → role map, when reading it is equivalent to syncedHasLink. */
   private readonly directRoles?: NonNullable<RoleLinks['allDomains']>;
+  /** The roles anyone holds, when they are the only roles a request can reach (no name or domain patterns). */
+  private readonly heldRoles?: ReadonlySet<string>;
 
   private constructor(
     readonly enforcer: Enforcer,
@@ -42,14 +45,18 @@ export class Decider {
     private readonly narrowing: RuleNarrowing,
     readonly grants: GrantIndex,
     private readonly compiled: boolean,
+    private readonly roleRules: string[][],
   ) {
     const model = narrowEnforcer.getModel().model;
     this.pAssertion = model.get('p')!.get('p')!;
     this.roles = enforcer.getModel().model.get('g')!.get('g')!.rm as unknown as RoleLinks;
-    this.roleNames = new Set(this.pRules().map((rule) => rule[0]));
+    this.roleNames = new Set(roleRules.map((rule) => rule[0]));
     const rm = this.roles;
     const plain = rm.allDomains && typeof rm.maxHierarchyLevel === 'number' && !rm.hasPattern && !rm.hasDomainPattern && !rm.hasDomainHierarchy;
-    if (plain) this.directRoles = rm.allDomains;
+    if (plain) {
+      this.directRoles = rm.allDomains;
+      this.heldRoles = grants.heldRoles;
+    }
   }
 
   static async build(modelText: string, pRules: string[][], gRules: string[][], options: DeciderOptions = {}): Promise<Decider> {
@@ -66,11 +73,13 @@ export class Decider {
       model.get('r')!.get('r')!.tokens,
       pRules,
     );
-    return new Decider(enforcer, narrowEnforcer, narrowing, new GrantIndex(gRules), options.compiled ?? true);
+    const roleRules = pRules.filter((rule) => !isLinkRule(rule));
+    return new Decider(enforcer, narrowEnforcer, narrowing, new GrantIndex(gRules), options.compiled ?? true, roleRules);
   }
 
+  /** The p rules of roles (policy.csv as applied), without the rules of share links. */
   pRules(): string[][] {
-    return this.enforcer.getModel().model.get('p')?.get('p')?.policy ?? [];
+    return this.roleRules;
   }
 
   isRoleName(subject: string): boolean {
@@ -79,7 +88,7 @@ export class Decider {
 
   decide(subject: string, domain: string, object: string, action: string): boolean {
     if (this.compiled && this.narrowing.complete && !this.isRoleName(subject)) {
-      const decided = this.narrowing.decide([subject, domain, object, action], this.holderFor(subject, domain));
+      const decided = this.narrowing.decide([subject, domain, object, action], this.holderFor(subject, domain), this.heldRoles);
       if (decided !== undefined) return decided;
     }
     return this.evaluate(subject, domain, object, action)[0];
@@ -119,6 +128,15 @@ export class Decider {
     this.grants.remove(rule);
   }
 
+  /** Adds one p rule in place (a share link's rule); the narrowing learns it too. */
+  async addRule(rule: string[]): Promise<void> {
+    if (await this.enforcer.addPolicy(...rule)) this.narrowing.add(rule);
+  }
+
+  async removeRule(rule: string[]): Promise<void> {
+    if (await this.enforcer.removePolicy(...rule)) this.narrowing.remove(rule);
+  }
+
   /**
    * holds() for one request: the subject's role entries in the request's domain and in the platform domain are
    * looked up once, not once per role.
@@ -141,10 +159,10 @@ export class Decider {
     if (!this.narrowing.narrows) return this.enforcer.enforceExSync(subject, domain, object, action);
     const request: PolicyRequest = [subject, domain, object, action];
     if (this.compiled) {
-      const explained = this.narrowing.explain(request, this.holderFor(subject, domain));
+      const explained = this.narrowing.explain(request, this.holderFor(subject, domain), this.heldRoles);
       if (explained) return explained;
     }
-    const candidates = this.narrowing.candidates(request, this.holderFor(subject, domain));
+    const candidates = this.narrowing.candidates(request, this.holderFor(subject, domain), this.heldRoles);
     // No rule can match: under the narrowable effects that is a deny.
     if (candidates.length === 0) return [false, []];
     // enforceExSync runs to completion synchronously, so no other decision can see the swapped-in rule list.

@@ -19,4 +19,18 @@ describe('the grant index', () => {
     expect(index.inDomain('tenant:a')).toEqual([]);
     expect(index.ofSubject('nobody')).toEqual([]);
   });
+
+  it('knows which roles anyone holds, counting each holder once', () => {
+    const index = new GrantIndex([
+      ['u1', 'admin', 'tenant:a'],
+      ['u2', 'admin', 'tenant:b'],
+    ]);
+    index.add(['u1', 'admin', 'tenant:a']);
+    expect([...index.heldRoles]).toEqual(['admin']);
+    index.remove(['u1', 'admin', 'tenant:a']);
+    expect([...index.heldRoles]).toEqual(['admin']);
+    index.remove(['u2', 'admin', 'tenant:b']);
+    index.remove(['u2', 'admin', 'tenant:b']);
+    expect([...index.heldRoles]).toEqual([]);
+  });
 });

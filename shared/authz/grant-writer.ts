@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { NatsConnection } from '../nats/index.js';
 import { policyChangedSubject } from './policy-engine.js';
-import { deleteGrant, insertGrant, recordChange, replacePRules, type PolicyChange } from './policy-store.js';
+import { isLinkRule } from './link-rules.js';
+import { deleteGrant, deleteRule, insertGrant, insertRule, recordChange, replacePRules, type PolicyChange } from './policy-store.js';
 
 /** `g, <subject>, <role>, <domain>` */
 export interface Grant {
@@ -35,6 +36,19 @@ export class GrantWriter {
     return recordChange(tx, 'grant_removed', toRule(grant));
   }
 
+  /** Adds a share link's p rule inside `tx` (see link-rules.ts); returns the change to announce after commit. */
+  async addLinkRule(tx: EntityManager, rule: string[]): Promise<PolicyChange | undefined> {
+    assertLinkRule(rule);
+    if (!(await insertRule(tx, 'p', rule))) return undefined;
+    return recordChange(tx, 'rule_added', rule);
+  }
+
+  async removeLinkRule(tx: EntityManager, rule: string[]): Promise<PolicyChange | undefined> {
+    assertLinkRule(rule);
+    if (!(await deleteRule(tx, 'p', rule))) return undefined;
+    return recordChange(tx, 'rule_removed', rule);
+  }
+
   /** Replaces every p rule inside `tx` (all or nothing); instances reload when told. */
   async replaceRules(tx: EntityManager, rules: string[][]): Promise<PolicyChange> {
     await replacePRules(tx, rules);
@@ -53,4 +67,9 @@ export class GrantWriter {
       }
     }
   }
+}
+
+/** Only links' rules are written one by one; role rules change through `policy apply`, as a whole. */
+function assertLinkRule(rule: string[]): void {
+  if (!isLinkRule(rule)) throw new Error(`not a share link's rule: ${rule.join(', ')}`);
 }

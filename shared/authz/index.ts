@@ -10,3 +10,4 @@ export { casbin } from './casbin.js';
 export * from './policy-files.js';
 export * from './policy-store.js';
 export { migrateAdapterTable, openAdapter } from './adapter-table.js';
+export * from './link-rules.js';

@@ -164,7 +164,9 @@ export class PolicyEngine {
       return;
     }
     if (change.kind === 'grant_added') await this.decider.addGrant(change.rule);
-    else await this.decider.removeGrant(change.rule);
+    else if (change.kind === 'grant_removed') await this.decider.removeGrant(change.rule);
+    else if (change.kind === 'rule_added') await this.decider.addRule(change.rule);
+    else await this.decider.removeRule(change.rule);
     this.localVersion = change.version;
   }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LINK_SUBJECT_PREFIX } from './link-rules.js';
 
 /**
  * The policy as stored in Postgres, in schema `authz`: casbin-pg-adapter's `casbin` table (`ptype`, `rule` jsonb)
@@ -7,14 +8,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 export const POLICY_SCHEMA = 'authz';
 
-export type PolicyChangeKind = 'grant_added' | 'grant_removed' | 'reload';
+/** A `g` rule added or removed, a share link's p rule added or removed, or anything else (reload everything). */
+export type PolicyChangeKind = 'grant_added' | 'grant_removed' | 'rule_added' | 'rule_removed' | 'reload';
 
 export interface PolicyChange {
   version: number;
   kind: PolicyChangeKind;
-  /** The `g` rule for grant changes. */
+  /** The `g` rule for grant changes, the p rule for rule changes. */
   rule?: string[];
 }
+
+/** Share links' p rules (see link-rules.ts) are written by the sharing service; policy.csv owns every other p rule. */
+const ROLE_RULES_ONLY = `not starts_with(rule->>0, '${LINK_SUBJECT_PREFIX}')`;
 
 export interface PolicySnapshot {
   version: number;
@@ -95,31 +100,45 @@ export async function rolesOfSubject(tx: EntityManager, subject: string, domain:
 }
 
 /** Inserts a `g` rule unless present; returns whether it was new. */
-export async function insertGrant(tx: EntityManager, rule: string[]): Promise<boolean> {
+export function insertGrant(tx: EntityManager, rule: string[]): Promise<boolean> {
+  return insertRule(tx, 'g', rule);
+}
+
+/** Deletes a `g` rule; returns whether it existed. */
+export function deleteGrant(tx: EntityManager, rule: string[]): Promise<boolean> {
+  return deleteRule(tx, 'g', rule);
+}
+
+/** Inserts a rule of type `ptype` unless present; returns whether it was new. */
+export async function insertRule(tx: EntityManager, ptype: 'p' | 'g', rule: string[]): Promise<boolean> {
   const rows = await tx.execute<{ id: number }[]>(
-    `insert into ${POLICY_SCHEMA}.casbin (ptype, rule) values ('g', ?::jsonb) on conflict (rule) do nothing returning id`,
-    [JSON.stringify(rule)],
+    `insert into ${POLICY_SCHEMA}.casbin (ptype, rule) values (?, ?::jsonb) on conflict (rule) do nothing returning id`,
+    [ptype, JSON.stringify(rule)],
   );
   return rows.length > 0;
 }
 
-/** Deletes a `g` rule; returns whether it existed. */
-export async function deleteGrant(tx: EntityManager, rule: string[]): Promise<boolean> {
-  const rows = await tx.execute<{ id: number }[]>(`delete from ${POLICY_SCHEMA}.casbin where ptype = 'g' and rule = ?::jsonb returning id`, [
+/** Deletes a rule of type `ptype`; returns whether it existed. */
+export async function deleteRule(tx: EntityManager, ptype: 'p' | 'g', rule: string[]): Promise<boolean> {
+  const rows = await tx.execute<{ id: number }[]>(`delete from ${POLICY_SCHEMA}.casbin where ptype = ? and rule = ?::jsonb returning id`, [
+    ptype,
     JSON.stringify(rule),
   ]);
   return rows.length > 0;
 }
 
-/** The stored p rules, as the enforcer sees them. */
+/** The stored p rules of roles (what policy.csv was applied as), without share links' rules. */
 export async function readPRules(em: EntityManager): Promise<string[][]> {
-  const rows = await em.fork().execute<Row[]>(`select ptype, rule from ${POLICY_SCHEMA}.casbin where ptype = 'p' order by id`);
+  const rows = await em.fork().execute<Row[]>(`select ptype, rule from ${POLICY_SCHEMA}.casbin where ptype = 'p' and ${ROLE_RULES_ONLY} order by id`);
   return rows.map((r) => r.rule);
 }
 
-/** Replaces every p rule in the caller's transaction, in chunks well under Postgres's bind-parameter limit. */
+/**
+ * Replaces every p rule of roles in the caller's transaction, in chunks well under Postgres's bind-parameter limit.
+ * Share links' rules stay.
+ */
 export async function replacePRules(tx: EntityManager, rules: string[][], chunkSize = 1000): Promise<void> {
-  await tx.execute(`delete from ${POLICY_SCHEMA}.casbin where ptype = 'p'`);
+  await tx.execute(`delete from ${POLICY_SCHEMA}.casbin where ptype = 'p' and ${ROLE_RULES_ONLY}`);
   for (let start = 0; start < rules.length; start += chunkSize) {
     const chunk = rules.slice(start, start + chunkSize);
     await tx.execute(

@@ -131,26 +131,38 @@ function allOf(tests: RequestTest[]): RequestTest {
  * effect to the candidates directly.
  */
 export class RuleNarrowing {
+  /** The rules by the subject (role) the matcher requires holding, else one group under ''; in policy order. */
+  private readonly groups = new Map<string, PlannedRule[]>();
+  private nextPosition: number;
+
   private constructor(
-    /** The rules grouped by their subject (role) when the matcher requires holding it, else one group. */
-    private readonly groups: { role: string; rules: PlannedRule[] }[],
+    rules: PlannedRule[],
+    /** Builds a rule's test from the recognised conjuncts (for rules added later). */
+    private readonly testsOf: (rule: readonly string[]) => RequestTest,
+    private readonly eftIndex: number | undefined,
+    /** Where in a rule its subject is, when rules are grouped by it. */
+    private readonly subIndex: number | undefined,
     /** Where holding a group's role counts; undefined when the matcher has no such clause. */
     private readonly roleDomains: (string | undefined)[] | undefined,
     readonly conditions: number,
     readonly complete: boolean,
     private readonly effect: 'allow-unless-denied' | 'any-allow' | undefined,
-  ) {}
+  ) {
+    for (const entry of rules) this.groupOf(entry.rule).push(entry);
+    this.nextPosition = rules.length;
+  }
 
   static plan(matcher: string, effect: string, pTokens: string[], rTokens: string[], rules: string[][]): RuleNarrowing {
     const at: Record<string, number> = Object.fromEntries(pTokens.map((token, index) => [token, index]));
-    const planned = (tests: ConjunctTest[]) =>
-      rules.map((rule, position): PlannedRule => ({ rule, position, effect: effectOf(rule, at.p_eft), matches: allOf(tests.map((t) => t(rule))) }));
-    const off = new RuleNarrowing([{ role: '', rules: planned([]) }], undefined, 0, false, undefined);
+    const planned = (testsOf: (rule: readonly string[]) => RequestTest) =>
+      rules.map((rule, position): PlannedRule => ({ rule, position, effect: effectOf(rule, at.p_eft), matches: testsOf(rule) }));
+    const none = () => () => true;
+    const off = () => new RuleNarrowing(planned(none), none, at.p_eft, undefined, undefined, 0, false, undefined);
     const sameRequest = rTokens.length === REQUEST_TOKENS.length && rTokens.every((t, i) => t === REQUEST_TOKENS[i]);
     const effectKind = NARROWABLE_EFFECTS.get(effect);
-    if (!sameRequest || !effectKind) return off;
+    if (!sameRequest || !effectKind) return off();
     // `&&` binds tighter than `||` and `?:`: with either at the top level, the `&&` operands are not conjuncts.
-    if (splitTopLevel(matcher, '||').length > 1 || splitTopLevel(matcher, '?').length > 1) return off;
+    if (splitTopLevel(matcher, '||').length > 1 || splitTopLevel(matcher, '?').length > 1) return off();
     const conjuncts = splitTopLevel(matcher, '&&');
     const tests: ConjunctTest[] = [];
     let roleDomains: (string | undefined)[] | undefined;
@@ -164,11 +176,52 @@ export class RuleNarrowing {
     }
     const complete = recognised === conjuncts.length;
     const conditions = tests.length + (roleDomains ? 1 : 0);
-    if (!roleDomains) return new RuleNarrowing([{ role: '', rules: planned(tests) }], undefined, conditions, complete, effectKind);
-    const byRole = new Map<string, PlannedRule[]>();
-    for (const entry of planned(tests)) byRole.set(entry.rule[at.p_sub], [...(byRole.get(entry.rule[at.p_sub]) ?? []), entry]);
-    const groups = [...byRole].map(([role, group]) => ({ role, rules: group }));
-    return new RuleNarrowing(groups, roleDomains, conditions, complete, effectKind);
+    const testsOf = (rule: readonly string[]) => allOf(tests.map((t) => t(rule)));
+    const subIndex = roleDomains ? at.p_sub : undefined;
+    return new RuleNarrowing(planned(testsOf), testsOf, at.p_eft, subIndex, roleDomains, conditions, complete, effectKind);
+  }
+
+  /** A rule appended to the policy (as node-casbin's addPolicy appends it). */
+  add(rule: string[]): void {
+    this.groupOf(rule).push({ rule, position: this.nextPosition++, effect: effectOf(rule, this.eftIndex), matches: this.testsOf(rule) });
+  }
+
+  /** A rule removed from the policy. */
+  remove(rule: readonly string[]): void {
+    const key = this.groupKey(rule);
+    const rest = (this.groups.get(key) ?? []).filter((entry) => !sameRule(entry.rule, rule));
+    if (rest.length) this.groups.set(key, rest);
+    else this.groups.delete(key);
+  }
+
+  private groupKey(rule: readonly string[]): string {
+    return this.subIndex === undefined ? '' : rule[this.subIndex];
+  }
+
+  private groupOf(rule: readonly string[]): PlannedRule[] {
+    const key = this.groupKey(rule);
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = []));
+    return group;
+  }
+
+  /**
+   * Calls `visit` for each group a request may reach, until it returns true. When the caller knows every role anyone
+   * holds (`heldRoles`), a group whose role is neither held by anyone nor the subject itself cannot match and is not
+   * looked at: rules written for one subject (a share link's `share:<id>`) then cost other requests nothing.
+   */
+  private visitReachable(subject: string, heldRoles: ReadonlySet<string> | undefined, visit: (role: string, rules: PlannedRule[]) => boolean): void {
+    if (!heldRoles || this.subIndex === undefined) {
+      for (const [role, rules] of this.groups) if (visit(role, rules)) return;
+      return;
+    }
+    for (const role of heldRoles) {
+      const rules = this.groups.get(role);
+      if (rules && visit(role, rules)) return;
+    }
+    if (heldRoles.has(subject)) return;
+    const own = this.groups.get(subject);
+    if (own) visit(subject, own);
   }
 
   get narrows(): boolean {
@@ -176,8 +229,8 @@ export class RuleNarrowing {
   }
 
   /** The rules the request can match, in policy order (explain names the rule that decides). */
-  candidates(request: PolicyRequest, holds: HoldsRole): string[][] {
-    return this.plannedCandidates(request, holds).map((entry) => entry.rule);
+  candidates(request: PolicyRequest, holds: HoldsRole, heldRoles?: ReadonlySet<string>): string[][] {
+    return this.plannedCandidates(request, holds, heldRoles).map((entry) => entry.rule);
   }
 
   /**
@@ -185,10 +238,10 @@ export class RuleNarrowing {
    * matched deny; else, for allow-unless-denied, the last matched allow (each allow overwrites the one before), and for
    * any-allow the first.
    */
-  explain(request: PolicyRequest, holds: HoldsRole): [boolean, string[]] | undefined {
+  explain(request: PolicyRequest, holds: HoldsRole, heldRoles?: ReadonlySet<string>): [boolean, string[]] | undefined {
     if (!this.complete || !this.effect) return undefined;
     let allow: string[] | undefined;
-    for (const entry of this.plannedCandidates(request, holds)) {
+    for (const entry of this.plannedCandidates(request, holds, heldRoles)) {
       if (entry.effect === 'deny' && this.effect === 'allow-unless-denied') return [false, entry.rule];
       if (entry.effect !== 'allow') continue;
       if (this.effect === 'any-allow') return [true, entry.rule];
@@ -197,15 +250,16 @@ export class RuleNarrowing {
     return allow ? [true, allow] : [false, []];
   }
 
-  private plannedCandidates(request: PolicyRequest, holds: HoldsRole): PlannedRule[] {
+  private plannedCandidates(request: PolicyRequest, holds: HoldsRole, heldRoles?: ReadonlySet<string>): PlannedRule[] {
     const found: PlannedRule[] = [];
     let groupsFound = 0;
-    for (const group of this.groups) {
-      if (!this.holdsGroupRole(group.role, request, holds)) continue;
+    this.visitReachable(request[0], heldRoles, (role, rules) => {
+      if (!this.holdsGroupRole(role, request, holds)) return false;
       const before = found.length;
-      for (const entry of group.rules) if (entry.matches(request)) found.push(entry);
+      for (const entry of rules) if (entry.matches(request)) found.push(entry);
       if (found.length > before) groupsFound++;
-    }
+      return false;
+    });
     if (groupsFound > 1) found.sort((a, b) => a.position - b.position);
     return found;
   }
@@ -214,22 +268,26 @@ export class RuleNarrowing {
    * The decision, when the narrowing is complete: every candidate matches, so the effect decides — a matched deny
    * wins, else a matched allow allows. Undefined when the matcher has a part only Casbin can evaluate.
    */
-  decide(request: PolicyRequest, holds: HoldsRole): boolean | undefined {
+  decide(request: PolicyRequest, holds: HoldsRole, heldRoles?: ReadonlySet<string>): boolean | undefined {
     if (!this.complete || !this.effect) return undefined;
+    const anyAllow = this.effect === 'any-allow';
     let allowed = false;
-    for (const group of this.groups) {
-      if (!this.holdsGroupRole(group.role, request, holds)) continue;
-      for (const entry of group.rules) {
+    let decided: boolean | undefined;
+    this.visitReachable(request[0], heldRoles, (role, rules) => {
+      if (!this.holdsGroupRole(role, request, holds)) return false;
+      for (const entry of rules) {
         if (entry.effect === 'none' || !entry.matches(request)) continue;
         if (entry.effect === 'allow') {
-          if (this.effect === 'any-allow') return true;
+          if (anyAllow) return (decided = true);
           allowed = true;
-        } else if (this.effect === 'allow-unless-denied') {
-          return false;
+        } else if (!anyAllow) {
+          decided = false;
+          return true;
         }
       }
-    }
-    return allowed;
+      return false;
+    });
+    return decided ?? allowed;
   }
 
   private holdsGroupRole(role: string, request: PolicyRequest, holds: HoldsRole): boolean {
@@ -244,4 +302,8 @@ function effectOf(rule: readonly string[], eftIndex: number | undefined): RuleEf
   const eft = eftIndex === undefined ? undefined : rule[eftIndex];
   if (!eft || eft === 'allow') return 'allow';
   return eft === 'deny' ? 'deny' : 'none';
+}
+
+function sameRule(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
