@@ -3,3 +3,6 @@ export { authenticate, bearerToken, type SessionRevocationCheck } from './authen
 export { principalOf, type Principal } from './principal.js';
 export { auditContext, type AuditContext } from './audit-context.js';
 export { RevokedSessions } from './revoked-sessions.js';
+export { KeyCipher } from './key-cipher.js';
+export { SigningKeyService, SIGNING_ALGORITHM, type SigningKeyPolicy } from './signing-keys/signing-key.service.js';
+export { SigningKeySchema, type SigningKey } from './signing-keys/signing-key.entity.js';

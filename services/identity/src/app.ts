@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
+import { authenticate, KeyCipher, SigningKeyService, TokenVerifier } from '@portcullis/shared/auth';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
 import type { IdentityConfig } from './config.js';
@@ -14,14 +14,12 @@ import { wellKnownRoutes } from './routes/well-known.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { InvitationClient } from './services/invitation-client.js';
 import { ImpersonationService } from './services/impersonation.service.js';
-import { KeyCipher } from './services/key-cipher.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { MfaService } from './services/mfa.service.js';
 import { PasswordHasher } from './services/password-hasher.js';
 import { ProfileService } from './services/profile.service.js';
 import { RegistrationService } from './services/registration.service.js';
 import { SessionService } from './services/session.service.js';
-import { SigningKeyService } from './services/signing-key.service.js';
 import { TokenService } from './services/token.service.js';
 import { UserAdminService } from './services/user-admin.service.js';
 import { UserService } from './services/user.service.js';
@@ -41,6 +39,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
   const outbox = createIdentityOutbox(config.NATS_SUBJECT_PREFIX, () => runtime.relay.wake());
   const hasher = new PasswordHasher();
   const signingKeys = new SigningKeyService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'signing-keys'), {
+    lockName: 'identity.signing-keys',
     rotationMs: config.SIGNING_KEY_ROTATION,
     publishAfterRetirementMs: config.ACCESS_TOKEN_TTL + 60_000,
   });

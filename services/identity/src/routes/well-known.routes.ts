@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { SigningKeyService } from '../services/signing-key.service.js';
+import type { SigningKeyService } from '@portcullis/shared/auth';
 
 /** JWKS and OpenID discovery, at the root where clients and gateways look for them. */
 export function wellKnownRoutes(keys: SigningKeyService, issuer: string): Router {

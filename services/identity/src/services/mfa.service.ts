@@ -8,7 +8,7 @@ import type { Outbox } from '@portcullis/shared/events';
 import { Conflict, InvalidRequest, NotFound, Unauthorized } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
 import { MfaRepository } from '../repositories/mfa.repository.js';
-import type { KeyCipher } from './key-cipher.js';
+import type { KeyCipher } from '@portcullis/shared/auth';
 
 const RECOVERY_CODES = 10;
 /** A login's second step must follow within this time. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import { ACCESS_TOKEN_TYPE } from '@portcullis/shared/auth';
-import { SIGNING_ALGORITHM, type SigningKeyService } from './signing-key.service.js';
+import { SIGNING_ALGORITHM, type SigningKeyService } from '@portcullis/shared/auth';
 
 export interface AccessTokenSubject {
   userId: string;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SigningKeySchema, type SigningKey } from '../entities/signing-key.entity.js';
+import { SigningKeySchema, type SigningKey } from './signing-key.entity.js';
 
 export class SigningKeyRepository {
   constructor(private readonly em: EntityManager) {}

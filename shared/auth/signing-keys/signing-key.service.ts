@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLocalJWKSet, errors as joseErrors, type CryptoKey, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
-import { withAdvisoryLock } from '@portcullis/shared/db';
-import { SigningKeyRepository } from '../repositories/signing-key.repository.js';
-import type { KeyCipher } from './key-cipher.js';
+import { withAdvisoryLock } from '../../db/index.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
+import type { KeyCipher } from '../key-cipher.js';
 
 export const SIGNING_ALGORITHM = 'EdDSA';
 const CACHE_MS = 30_000;
 
 export interface SigningKeyPolicy {
+  /** Names the advisory lock instances of one service take turns under (one per service schema). */
+  lockName: string;
   /** Age after which a new key takes over signing. */
   rotationMs: number;
   /** How long a retired key stays published: the longest lifetime of a token it signed, plus skew. */
@@ -23,7 +25,8 @@ interface ActiveKey {
 }
 
 /**
- * Signing keys live in Postgres so every identity instance signs with the same key and publishes the same JWKS.
+ * Signing keys live in Postgres (the `signing_keys` table in the service's schema) so every instance of a service
+ * signs with the same key and publishes the same JWKS.
  * A key is replaced when it is older than the rotation period; retired keys stay in the JWKS until their tokens expire.
  */
 export class SigningKeyService {
@@ -59,7 +62,7 @@ export class SigningKeyService {
    * `onlyIfOlderThan`, an instance that finds a fresh key (made by another instance meanwhile) leaves it alone.
    */
   async rotate(options: { onlyIfOlderThan?: number } = {}): Promise<string> {
-    const kid = await withAdvisoryLock(this.orm.em.fork(), 'identity.signing-keys', async (tx) => {
+    const kid = await withAdvisoryLock(this.orm.em.fork(), this.policy.lockName, async (tx) => {
       const repository = new SigningKeyRepository(tx);
       const current = await repository.findActive();
       if (current && options.onlyIfOlderThan !== undefined && current.createdAt.getTime() > options.onlyIfOlderThan) {
@@ -89,7 +92,7 @@ export class SigningKeyService {
     return (await this.publishedKeys()).jwks;
   }
 
-  /** Verification key lookup for identity's own token checks; refreshes once on an unknown kid. */
+  /** Verification key lookup for the service's own token checks; refreshes once on an unknown kid. */
   readonly verificationKey: JWTVerifyGetKey = async (header, token) => {
     try {
       return await (await this.publishedKeys()).getKey(header, token);

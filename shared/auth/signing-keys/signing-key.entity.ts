@@ -1,6 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 
-/** An Ed25519 signing key shared by every identity instance; the private half is encrypted at rest. */
+/** An Ed25519 signing key shared by every instance of a service; the private half is encrypted at rest. */
 export interface SigningKey {
   kid: string;
   algorithm: string;
