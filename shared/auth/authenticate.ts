@@ -1,7 +1,11 @@
 import type { Context, Next } from 'koa';
 import { Unauthorized } from '../http/errors.js';
 import type { Principal } from './principal.js';
-import type { TokenVerifier } from './token-verifier.js';
+
+/** Anything that turns a bearer token into a principal (TokenVerifier, BearerVerifier). */
+export interface PrincipalVerifier {
+  verify(token: string): Promise<Principal>;
+}
 
 /** Answers whether a session has been revoked (identity: its own table; later, a shared revocation list). */
 export type SessionRevocationCheck = (principal: Principal) => Promise<boolean>;
@@ -13,7 +17,7 @@ export function bearerToken(ctx: Context): string | undefined {
 }
 
 /** Koa middleware: a valid bearer token is required; the principal is left on `ctx.state.principal`. */
-export function authenticate(verifier: TokenVerifier, isRevoked?: SessionRevocationCheck) {
+export function authenticate(verifier: PrincipalVerifier, isRevoked?: SessionRevocationCheck) {
   return async function requireBearer(ctx: Context, next: Next): Promise<void> {
     const token = bearerToken(ctx);
     if (!token) throw new Unauthorized(ctx.get('authorization') ? 'The authorization header is not a bearer token.' : 'A bearer token is required.');

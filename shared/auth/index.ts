@@ -1,5 +1,5 @@
-export { TokenVerifier, ACCESS_TOKEN_TYPE, type TokenVerifierOptions } from './token-verifier.js';
-export { authenticate, bearerToken, type SessionRevocationCheck } from './authenticate.js';
+export { TokenVerifier, BearerVerifier, ACCESS_TOKEN_TYPE, GRANT_TOKEN_TYPE, type TokenVerifierOptions } from './token-verifier.js';
+export { authenticate, bearerToken, type PrincipalVerifier, type SessionRevocationCheck } from './authenticate.js';
 export { principalOf, type Principal } from './principal.js';
 export { auditContext, type AuditContext } from './audit-context.js';
 export { RevokedSessions } from './revoked-sessions.js';

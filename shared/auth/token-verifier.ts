@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Unauthorized } from '../http/errors.js';
 import type { Principal } from './principal.js';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** A share link's grant token (sharing signs it; the caller becomes `share:<id>`). */
+export const GRANT_TOKEN_TYPE = 'share+jwt';
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -14,6 +16,8 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** How many verified tokens to remember (0: none). Revocation is checked separately, on every request. */
   cacheSize?: number;
+  /** `access` (default): identity's access tokens. `grant`: sharing's grant tokens, whose subject is `share:<id>`. */
+  kind?: 'access' | 'grant';
 }
 
 interface AccessTokenClaims extends JWTPayload {
@@ -21,6 +25,8 @@ interface AccessTokenClaims extends JWTPayload {
   amr?: string[];
   auth_time?: number;
   act?: { sub?: string };
+  tenant_id?: string;
+  resource?: string;
 }
 
 /** Why a token was refused, phrased for the client without leaking key material. */
@@ -63,20 +69,22 @@ export class TokenVerifier {
   }
 
   private async verifySignature(token: string): Promise<Principal> {
+    const grant = this.options.kind === 'grant';
     let claims: AccessTokenClaims;
     try {
       const result = await jwtVerify<AccessTokenClaims>(token, this.getKey, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: ['EdDSA'],
-        typ: ACCESS_TOKEN_TYPE,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'sid'],
+        typ: grant ? GRANT_TOKEN_TYPE : ACCESS_TOKEN_TYPE,
+        requiredClaims: grant ? ['sub', 'exp', 'iat', 'jti'] : ['sub', 'exp', 'iat', 'jti', 'sid'],
         clockTolerance: this.options.clockToleranceSeconds ?? 5,
       });
       claims = result.payload;
     } catch (error) {
       throw refusal(error);
     }
+    if (grant) return grantPrincipal(claims);
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string') {
       throw new Unauthorized('The access token is missing required claims.');
     }
@@ -89,5 +97,30 @@ export class TokenVerifier {
       token_id: claims.jti,
       expires_at: claims.exp ?? 0,
     };
+  }
+}
+
+/** A grant token's caller is the link itself: what it may do is whatever the policy gives `share:<id>`. */
+function grantPrincipal(claims: AccessTokenClaims): Principal {
+  if (typeof claims.sub !== 'string' || !claims.sub.startsWith('share:') || typeof claims.jti !== 'string') {
+    throw new Unauthorized('The grant token is missing required claims.');
+  }
+  return { user_id: claims.sub, session_id: claims.sub, amr: [], token_id: claims.jti, expires_at: claims.exp ?? 0 };
+}
+
+/** Picks the verifier by the token's `typ`, so one bearer header can carry an access token or a grant token. */
+export class BearerVerifier {
+  constructor(private readonly byType: Record<string, TokenVerifier>) {}
+
+  verify(token: string): Promise<Principal> {
+    let typ: unknown;
+    try {
+      typ = decodeProtectedHeader(token).typ;
+    } catch {
+      throw new Unauthorized('The access token is not valid.');
+    }
+    const verifier = typeof typ === 'string' ? this.byType[typ.toLowerCase()] : undefined;
+    if (!verifier) throw new Unauthorized('The token type is not accepted here.');
+    return verifier.verify(token);
   }
 }

@@ -4,3 +4,4 @@ export { OutboxMessageSchema, CREATE_OUTBOX_TABLE_SQL, type OutboxMessage } from
 export { Outbox } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { ensureAuditStream, auditStreamSubjects } from './audit-stream.js';
+export { DurableConsumer, type DurableConsumerOptions } from './durable-consumer.js';

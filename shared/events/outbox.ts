@@ -16,16 +16,19 @@ export class Outbox {
 
   /** Adds an event to `em`'s pending changes; it is written by the caller's flush/transaction commit. */
   record(em: EntityManager, input: Omit<NewAuditEvent, 'service'>): AuditEvent {
+    const row = this.prepare(input);
+    em.create(OutboxMessageSchema, { ...row, attempts: 0 });
+    return row.payload;
+  }
+
+  /**
+   * The outbox row for an event, for callers that write it with their own SQL (a hot path that changes, logs and
+   * records in one statement). The row must still be written in the same transaction as the change.
+   */
+  prepare(input: Omit<NewAuditEvent, 'service'>): { id: string; subject: string; payload: AuditEvent; createdAt: Date } {
     const event = buildAuditEvent({ ...input, service: this.service });
     assertValidAuditEvent(event);
-    em.create(OutboxMessageSchema, {
-      id: event.id,
-      subject: auditSubject(event, this.subjectPrefix),
-      payload: event as unknown as Record<string, unknown>,
-      createdAt: new Date(event.time),
-      attempts: 0,
-    });
-    return event;
+    return { id: event.id, subject: auditSubject(event, this.subjectPrefix), payload: event, createdAt: new Date(event.time) };
   }
 
   /** Call after the transaction that recorded events commits: wakes the relay so events leave at once. */

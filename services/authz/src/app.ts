@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
+import { ACCESS_TOKEN_TYPE, authenticate, BearerVerifier, GRANT_TOKEN_TYPE, TokenVerifier } from '@portcullis/shared/auth';
 import { readVocabulary } from '@portcullis/shared/authz';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
@@ -18,7 +18,15 @@ export interface AuthzApp {
 }
 
 export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logger: Logger): AuthzApp {
-  const verifier = new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) });
+  const verifier = new BearerVerifier({
+    [ACCESS_TOKEN_TYPE]: new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) }),
+    [GRANT_TOKEN_TYPE]: new TokenVerifier({
+      kind: 'grant',
+      issuer: config.GRANT_TOKEN_ISSUER,
+      audience: config.GRANT_TOKEN_AUDIENCE,
+      keys: new URL(config.SHARING_JWKS_URL),
+    }),
+  });
   const requireAuth = authenticate(verifier, runtime.revokedSessions.check);
   const decisions = new DecisionService(runtime.policy, readVocabulary());
   const forwardAuth = new ForwardAuthService(RouteTable.load(), runtime.authorizer);

@@ -6,6 +6,10 @@ export const authzConfigSchema = baseConfigSchema.extend({
   IDENTITY_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   TOKEN_ISSUER: z.url().default('http://127.0.0.1:4001'),
   ACCESS_TOKEN_AUDIENCE: z.string().min(1).default('portcullis'),
+  /** Sharing's grant tokens: used as the bearer, the caller is the link (`share:<id>`). */
+  SHARING_JWKS_URL: z.url().default('http://127.0.0.1:4003/.well-known/jwks.json'),
+  GRANT_TOKEN_ISSUER: z.url().default('http://127.0.0.1:4003'),
+  GRANT_TOKEN_AUDIENCE: z.string().min(1).default('portcullis'),
 });
 
 export type AuthzConfig = z.infer<typeof authzConfigSchema>;

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, duration, loadConfig } from '@portcullis/shared/config';
-
-const DEV_KEY_SECRET = 'dev-only-signing-key-secret-change-me';
+import { baseConfigSchema, duration, keyEncryptionSecret, loadConfig, resolveKeyEncryptionSecret } from '@portcullis/shared/config';
 
 export const identityConfigSchema = baseConfigSchema
   .extend({
@@ -13,8 +11,8 @@ export const identityConfigSchema = baseConfigSchema
     ACCESS_TOKEN_TTL: duration('15m'),
     REFRESH_TOKEN_TTL: duration('30d'),
     SIGNING_KEY_ROTATION: duration('30d'),
-    /** Encrypts signing keys at rest. Required outside development and tests. */
-    KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Encrypts signing keys and TOTP secrets at rest. Required outside development and tests. */
+    KEY_ENCRYPTION_SECRET: keyEncryptionSecret,
     /** Brute-force protection: failures per account (and per user at the MFA step) before a lock. */
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     /** Failures per source address before a lock. */
@@ -34,11 +32,9 @@ export const identityConfigSchema = baseConfigSchema
       ctx.addIssue({ code: 'custom', path: ['REVOKED_SESSIONS_TTL'], message: 'must be at least ACCESS_TOKEN_TTL, or a revoked session could outlive its revocation' });
       return z.NEVER;
     }
-    if (!config.KEY_ENCRYPTION_SECRET && config.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['KEY_ENCRYPTION_SECRET'], message: 'is required in production' });
-      return z.NEVER;
-    }
-    return { ...config, KEY_ENCRYPTION_SECRET: config.KEY_ENCRYPTION_SECRET ?? DEV_KEY_SECRET };
+    const secret = resolveKeyEncryptionSecret(config, ctx);
+    if (!secret) return z.NEVER;
+    return { ...config, KEY_ENCRYPTION_SECRET: secret };
   });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

@@ -1,6 +1,6 @@
-import { AckPolicy, DeliverPolicy, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@portcullis/shared/nats';
-import { auditStreamSubjects, isValidAuditEvent } from '@portcullis/shared/events';
+import { auditStreamSubjects, DurableConsumer, isValidAuditEvent } from '@portcullis/shared/events';
 import type { Logger } from '@portcullis/shared/http';
 import type { EventStoreService } from '../services/event-store.service.js';
 
@@ -14,60 +14,25 @@ export interface AuditConsumerOptions {
   logger: Logger;
 }
 
-const SECOND_NS = 1_000_000_000;
-
 /**
  * A durable pull consumer on the audit stream. Each message is acked only after its row is committed; a failure to
  * store naks it for redelivery, and a message that is not an audit event is terminated (and logged), never stored.
  */
 export class AuditConsumer {
-  private messages?: ConsumerMessages;
-  private stopped = false;
-  private loop?: Promise<void>;
+  private readonly consumer: DurableConsumer;
 
-  constructor(private readonly options: AuditConsumerOptions) {}
-
-  async start(): Promise<void> {
-    const { nc, stream, durable, subjectPrefix } = this.options;
-    const jsm = await jetstreamManager(nc);
-    const [filter] = auditStreamSubjects(subjectPrefix);
-    try {
-      await jsm.consumers.info(stream, durable);
-    } catch {
-      await jsm.consumers.add(stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: filter,
-        ack_wait: 30 * SECOND_NS,
-        max_deliver: -1,
-      });
-    }
-    this.loop = this.run();
+  constructor(private readonly options: AuditConsumerOptions) {
+    const { nc, js, stream, durable, subjectPrefix, logger } = options;
+    const [filterSubject] = auditStreamSubjects(subjectPrefix);
+    this.consumer = new DurableConsumer({ nc, js, stream, durable, filterSubject, logger, handle: (msg) => this.handle(msg) });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.messages?.close();
-    await this.loop;
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const consumer = await this.options.js.consumers.get(this.options.stream, this.options.durable);
-        // Short pull expiry keeps heartbeats frequent, so a NATS restart is noticed within seconds.
-        this.messages = await consumer.consume({ max_messages: 100, expires: 5_000 });
-        for await (const msg of this.messages) {
-          await this.handle(msg);
-          if (this.stopped) break;
-        }
-      } catch (error) {
-        if (this.stopped) break;
-        this.options.logger.warn({ err: error }, 'audit consumer interrupted; resuming');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
   private async handle(msg: JsMsg): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { ApiRouter, InvalidRequest, Unauthorized } from '@portcullis/shared/http';
-import { bearerToken, type SessionRevocationCheck, type TokenVerifier } from '@portcullis/shared/auth';
+import { bearerToken, type SessionRevocationCheck, type PrincipalVerifier } from '@portcullis/shared/auth';
 import type { ForwardAuthService } from '../services/forward-auth.service.js';
 
 /** The original call, from nginx (x-original-*) or Traefik/Envoy (x-forwarded-*). */
@@ -11,7 +11,7 @@ function originalCall(ctx: Context): { method: string; uri: string } {
   return { method, uri };
 }
 
-export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: TokenVerifier, isRevoked: SessionRevocationCheck): ApiRouter {
+export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: PrincipalVerifier, isRevoked: SessionRevocationCheck): ApiRouter {
   return new ApiRouter('/v1').get('/forward-auth', {
     summary: 'Gateway sub-request: 200 with x-auth-* headers, or 401/403',
     tags: ['gateway'],
