@@ -6,3 +6,4 @@ export { RevokedSessions } from './revoked-sessions.js';
 export { KeyCipher } from './key-cipher.js';
 export { SigningKeyService, SIGNING_ALGORITHM, type SigningKeyPolicy } from './signing-keys/signing-key.service.js';
 export { SigningKeySchema, type SigningKey } from './signing-keys/signing-key.entity.js';
+export { serveJwks } from './signing-keys/serve-jwks.js';

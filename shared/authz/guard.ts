@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { principalOf } from '../auth/principal.js';
+import { principalOf, type Principal } from '../auth/principal.js';
 import { Forbidden, NotFound } from '../http/errors.js';
 import type { Authorizer, Domain } from './authorizer.js';
 
@@ -10,12 +10,14 @@ import type { Authorizer, Domain } from './authorizer.js';
  */
 export function authorize(authorizer: Authorizer, object: string, action: string, domainOf: (ctx: Context) => Domain = () => 'platform') {
   return async function guard(ctx: Context, next: Next): Promise<void> {
-    const principal = principalOf(ctx);
-    const domain = domainOf(ctx);
-    if (!authorizer.isAllowed(principal, domain, object, action)) {
-      if (domain !== 'platform' && !authorizer.isAllowed(principal, domain, 'tenant', 'read')) throw new NotFound();
-      throw new Forbidden(`You may not ${action} ${object} here.`);
-    }
+    assertAllowed(authorizer, principalOf(ctx), domainOf(ctx), object, action);
     await next();
   };
+}
+
+/** The guard's decision, for checks whose object is only known inside the handler (e.g. a type named in the body). */
+export function assertAllowed(authorizer: Authorizer, principal: Principal, domain: Domain, object: string, action: string): void {
+  if (authorizer.isAllowed(principal, domain, object, action)) return;
+  if (domain !== 'platform' && !authorizer.isAllowed(principal, domain, 'tenant', 'read')) throw new NotFound();
+  throw new Forbidden(`You may not ${action} ${object} here.`);
 }

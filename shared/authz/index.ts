@@ -1,5 +1,5 @@
 export { tenantDomain, type Authorizer, type Domain } from './authorizer.js';
-export { authorize } from './guard.js';
+export { assertAllowed, authorize } from './guard.js';
 export { CasbinAuthorizer } from './casbin-authorizer.js';
 export { PolicyEngine, PolicyUnavailable, policyChangedSubject, type PolicyEngineOptions, type Explanation } from './policy-engine.js';
 export { GrantWriter, type Grant } from './grant-writer.js';

@@ -8,3 +8,4 @@ export type { ReadinessCheck } from './health.js';
 export { DEFAULT_BODY_LIMIT_BYTES } from './body.js';
 export { clientInfo, type ClientInfo } from './client-info.js';
 export { listen, type RunningServer } from './listen.js';
+export { pageOf, pageQuery, parseSort } from './list-query.js';

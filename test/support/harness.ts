@@ -13,6 +13,10 @@ import { buildIdentityApp, type IdentityApp } from '../../services/identity/src/
 import { loadIdentityConfig, type IdentityConfig } from '../../services/identity/src/config.js';
 import { identityEntities } from '../../services/identity/src/entities/index.js';
 import { identityMigrations } from '../../services/identity/src/migrations/index.js';
+import { buildSharingApp, type SharingApp } from '../../services/sharing/src/app.js';
+import { loadSharingConfig, type SharingConfig } from '../../services/sharing/src/config.js';
+import { sharingEntities } from '../../services/sharing/src/entities/index.js';
+import { sharingMigrations } from '../../services/sharing/src/migrations/index.js';
 import { buildTenancyApp, type TenancyApp } from '../../services/tenancy/src/app.js';
 import { loadTenancyConfig, type TenancyConfig } from '../../services/tenancy/src/config.js';
 import { tenancyEntities } from '../../services/tenancy/src/entities/index.js';
@@ -160,6 +164,53 @@ export async function startTenancy(identity: { url: string; config: { ISSUER: st
       await runtime.close();
     },
   };
+}
+
+export interface RunningSharing extends SharingApp {
+  config: SharingConfig;
+  runtime: ServiceRuntime;
+  server: RunningServer;
+  url: string;
+  close: () => Promise<void>;
+}
+
+let sharingInstances = 0;
+
+/** A real sharing service trusting the given identity, following tenant events with its own durable consumer. */
+export async function startSharing(identity: { url: string; config: { ISSUER: string } }, overrides: Record<string, string> = {}): Promise<RunningSharing> {
+  sharingInstances += 1;
+  const config = loadSharingConfig(
+    testEnv({
+      IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`,
+      TOKEN_ISSUER: identity.config.ISSUER,
+      GRANT_TOKEN_ISSUER: 'http://sharing.portcullis.test',
+      TENANT_EVENTS_CONSUMER: `sharing_${process.pid}_${sharingInstances}`,
+      ...overrides,
+    }),
+  );
+  const logger = createLogger('sharing', config.LOG_LEVEL);
+  const runtime = await createRuntime({ service: 'sharing', config, logger, entities: sharingEntities, migrations: sharingMigrations, relayPollIntervalMs: 200 });
+  const sharing = buildSharingApp(config, runtime, logger);
+  await sharing.start();
+  const server = await listen(sharing.app, 0);
+  runtime.relay.start();
+  return {
+    ...sharing,
+    config,
+    runtime,
+    server,
+    url: server.url,
+    close: async () => {
+      await sharing.stop();
+      await server.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** What authz needs to accept a sharing instance's grant tokens. */
+export function grantTokenEnv(sharing: RunningSharing): Record<string, string> {
+  return { SHARING_JWKS_URL: `${sharing.url}/.well-known/jwks.json`, GRANT_TOKEN_ISSUER: sharing.config.GRANT_TOKEN_ISSUER };
 }
 
 /** A JSON call with a bearer token; answers the status and the parsed body (undefined when empty). */

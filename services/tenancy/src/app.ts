@@ -4,6 +4,7 @@ import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
 import type { TenancyConfig } from './config.js';
 import { startInvitationResponder } from './events/invitation.responder.js';
+import { startTenantLookupResponder } from './events/tenant-lookup.responder.js';
 import { createTenancyOutbox, TENANCY_SERVICE } from './events/tenancy-events.js';
 import { invitationRoutes } from './routes/invitations.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
@@ -50,6 +51,9 @@ export function buildTenancyApp(config: TenancyConfig, runtime: ServiceRuntime, 
       meRoutes(members, roles, requireAuth),
     ],
   });
-  const responder = startInvitationResponder(runtime.nc, invitations, config.NATS_SUBJECT_PREFIX, logger);
-  return { app, tenants, members, invitations, stop: responder.stop };
+  const responders = [
+    startInvitationResponder(runtime.nc, invitations, config.NATS_SUBJECT_PREFIX, logger),
+    startTenantLookupResponder(runtime.nc, tenants, config.NATS_SUBJECT_PREFIX, logger),
+  ];
+  return { app, tenants, members, invitations, stop: () => responders.forEach((r) => r.stop()) };
 }

@@ -1,14 +1,11 @@
 import Router from '@koa/router';
-import type { SigningKeyService } from '@portcullis/shared/auth';
+import { serveJwks, type SigningKeyService } from '@portcullis/shared/auth';
 
 /** JWKS and OpenID discovery, at the root where clients and gateways look for them. */
 export function wellKnownRoutes(keys: SigningKeyService, issuer: string): Router {
   const base = issuer.replace(/\/$/, '');
   const router = new Router({ prefix: '/.well-known' });
-  router.get('/jwks.json', async (ctx) => {
-    ctx.set('cache-control', 'public, max-age=60');
-    ctx.body = await keys.jwks();
-  });
+  router.get('/jwks.json', serveJwks(keys));
   router.get('/openid-configuration', (ctx) => {
     ctx.set('cache-control', 'public, max-age=300');
     ctx.body = {

@@ -1,0 +1,123 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import type { PrincipalVerifier, Principal, SessionRevocationCheck } from '@portcullis/shared/auth';
+import { tenantDomain, type Authorizer } from '@portcullis/shared/authz';
+import type { Outbox } from '@portcullis/shared/events';
+import { Gone, NotFound, Unauthorized, type ClientInfo, type Logger } from '@portcullis/shared/http';
+import { SharingEvent } from '../events/sharing-events.js';
+import { ShareRepository, type ResolvableShare } from '../repositories/share.repository.js';
+import type { GrantTokenService } from './grant-tokens.js';
+import { hashShareToken } from './share-tokens.js';
+
+export interface ResolvedShare {
+  resource_type: string;
+  resource_id: string;
+  tenant_id: string;
+  permissions: string[];
+  grant_token: string;
+  /** When the grant token expires (never after the link does). */
+  expires_at: string;
+  /** When the link itself expires, if ever. */
+  link_expires_at: string | null;
+  views_left: number | null;
+}
+
+/** Why a resolve was refused, as `share.denied` records it. */
+type DenialReason = 'revoked' | 'expired' | 'view_limit_reached' | 'sign_in_required' | 'not_a_member';
+
+/**
+ * Turns a link's token into a grant: the link must exist and be live, a `tenant` link needs a signed-in member, and
+ * each success counts one view exactly (see ShareRepository.countView). Refusals are audited as `share.denied`.
+ */
+export class ShareResolver {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly authorizer: Authorizer,
+    private readonly verifier: PrincipalVerifier,
+    private readonly isRevoked: SessionRevocationCheck,
+    private readonly grantTokens: GrantTokenService,
+    private readonly outbox: Outbox,
+    private readonly logger: Logger,
+  ) {}
+
+  async resolve(token: string, bearer: string | undefined, client: ClientInfo): Promise<ResolvedShare> {
+    const shares = new ShareRepository(this.orm.em.fork());
+    const share = await shares.findByTokenHash(hashShareToken(token));
+    if (!share) throw new NotFound('No such link.');
+    if (share.status !== 'active') return this.deny(share, 'revoked', null, client, new NotFound('No such link.'));
+    const viewer = share.visibility === 'tenant' ? await this.member(share, bearer, client) : null;
+    if (share.expiresAt && share.expiresAt.getTime() <= Date.now()) {
+      return this.deny(share, 'expired', viewer, client, new Gone('This link has expired.'));
+    }
+    const viewCount = await shares.countView(share.id, {
+      view: { id: uuidv7(), viewerUserId: viewer?.user_id ?? null, ip: client.ip ?? null, userAgent: client.user_agent ?? null },
+      event: this.outbox.prepare(this.event(share, SharingEvent.shareAccessed, 'success', viewer, client)),
+    });
+    if (viewCount === undefined) return this.refuseAfterRace(shares, share, viewer, client);
+    this.outbox.committed();
+    const resource = `${share.resourceType}:${share.resourceId}`;
+    const grant = await this.grantTokens.issue({ shareId: share.id, tenantId: share.tenantId, resource, permissions: share.permissions, linkExpiresAt: share.expiresAt });
+    return {
+      resource_type: share.resourceType,
+      resource_id: share.resourceId,
+      tenant_id: share.tenantId,
+      permissions: share.permissions,
+      grant_token: grant.token,
+      expires_at: grant.expiresAt.toISOString(),
+      link_expires_at: share.expiresAt?.toISOString() ?? null,
+      views_left: share.maxViews == null ? null : Math.max(0, share.maxViews - viewCount),
+    };
+  }
+
+  /** A `tenant` link: the caller must be signed in (401) and a member of the link's tenant (404 otherwise, like a missing link). */
+  private async member(share: ResolvableShare, bearer: string | undefined, client: ClientInfo): Promise<Principal> {
+    if (!bearer) return this.deny(share, 'sign_in_required', null, client, new Unauthorized('Sign in to open this link.'));
+    const principal = await this.verifier.verify(bearer);
+    if (await this.isRevoked(principal)) throw new Unauthorized('The session has ended.');
+    if (!this.authorizer.isAllowed(principal, tenantDomain(share.tenantId), 'tenant', 'read')) {
+      return this.deny(share, 'not_a_member', principal, client, new NotFound('No such link.'));
+    }
+    return principal;
+  }
+
+  /** The count refused (another resolve took the last view, or the link stopped meanwhile): say which. */
+  private async refuseAfterRace(shares: ShareRepository, share: ResolvableShare, viewer: Principal | null, client: ClientInfo): Promise<never> {
+    const now = (await shares.reload(share.id)) ?? { ...share, status: 'revoked' as const };
+    if (now.status !== 'active') return this.deny(share, 'revoked', viewer, client, new NotFound('No such link.'));
+    if (now.expiresAt && now.expiresAt.getTime() <= Date.now()) return this.deny(share, 'expired', viewer, client, new Gone('This link has expired.'));
+    return this.deny(share, 'view_limit_reached', viewer, client, new Gone('This link has been viewed as often as it allows.'));
+  }
+
+  private async deny(share: ResolvableShare, reason: DenialReason, viewer: Principal | null, client: ClientInfo, error: Error): Promise<never> {
+    try {
+      const em = this.orm.em.fork();
+      this.outbox.record(em, this.event(share, SharingEvent.shareDenied, 'denied', viewer, client, reason));
+      await em.flush();
+      this.outbox.committed();
+    } catch (recordError) {
+      // The refusal stands either way; losing its audit row is logged loudly.
+      this.logger.error({ err: recordError, share_id: share.id, reason }, 'could not record share.denied');
+    }
+    throw error;
+  }
+
+  private event(share: ResolvableShare, action: string, outcome: 'success' | 'denied', viewer: Principal | null, client: ClientInfo, reason?: DenialReason) {
+    return {
+      action,
+      subject: `tenant:${share.tenantId}/share:${share.id}`,
+      tenantId: share.tenantId,
+      data: {
+        actor: {
+          user_id: viewer?.user_id ?? null,
+          ...(viewer?.impersonator_id ? { impersonator_id: viewer.impersonator_id } : {}),
+          ...(client.ip ? { ip: client.ip } : {}),
+          ...(client.user_agent ? { user_agent: client.user_agent } : {}),
+        },
+        outcome,
+        target: { tenant_id: share.tenantId, share_id: share.id, resource_type: share.resourceType, resource_id: share.resourceId },
+        ...(reason ? { reason } : {}),
+        request_id: client.request_id,
+      },
+    };
+  }
+}
