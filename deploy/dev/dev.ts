@@ -18,9 +18,12 @@ const env = process.env;
 const adminEmail = env.BOOTSTRAP_ADMIN_EMAIL || 'admin@example.com';
 const identityPort = Number(env.IDENTITY_PORT || 4001);
 const tenancyPort = Number(env.TENANCY_PORT || 4002);
+const sharingPort = Number(env.SHARING_PORT || 4003);
 const auditPort = Number(env.AUDIT_PORT || 4004);
 const authzPort = Number(env.AUTHZ_PORT || 4005);
 const issuer = env.ISSUER || `http://127.0.0.1:${identityPort}`;
+const sharingUrl = `http://127.0.0.1:${sharingPort}`;
+const trustIdentity = { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` };
 
 const services: ServiceSpec[] = [
   { name: 'identity', port: identityPort, entry: 'services/identity/src/main.ts', env: { ISSUER: issuer } },
@@ -28,19 +31,25 @@ const services: ServiceSpec[] = [
     name: 'tenancy',
     port: tenancyPort,
     entry: 'services/tenancy/src/main.ts',
-    env: { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` },
+    env: trustIdentity,
+  },
+  {
+    name: 'sharing',
+    port: sharingPort,
+    entry: 'services/sharing/src/main.ts',
+    env: { ...trustIdentity, GRANT_TOKEN_ISSUER: sharingUrl, PUBLIC_URL: env.SHARING_PUBLIC_URL || sharingUrl },
   },
   {
     name: 'audit',
     port: auditPort,
     entry: 'services/audit/src/main.ts',
-    env: { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` },
+    env: trustIdentity,
   },
   {
     name: 'authz',
     port: authzPort,
     entry: 'services/authz/src/main.ts',
-    env: { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` },
+    env: { ...trustIdentity, GRANT_TOKEN_ISSUER: sharingUrl, SHARING_JWKS_URL: `${sharingUrl}/.well-known/jwks.json` },
   },
 ];
 
@@ -114,7 +123,7 @@ try {
     '',
     'Portcullis is running.',
     ...services.map((s) => `  ${s.name.padEnd(9)} http://127.0.0.1:${s.port}   (openapi: /openapi.json, health: /healthz, /readyz, /metrics)`),
-    `  JWKS      http://127.0.0.1:${identityPort}/.well-known/jwks.json`,
+    `  JWKS      http://127.0.0.1:${identityPort}/.well-known/jwks.json (access tokens), ${sharingUrl}/.well-known/jwks.json (share grant tokens)`,
     `  Postgres  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `  NATS      ${infra.natsUrl} (stream AUDIT, subjects audit.>)`,
     ...infra.started.map((s) => `  started   ${s}`),
