@@ -97,25 +97,25 @@ export class OutboxRelay {
          order by created_at, id limit ? for update skip locked`,
         [this.batchSize],
       );
-      let published = 0;
-      try {
-        for (const row of rows) {
+      // Every publish of the batch is sent at once and the acks awaited together (one round trip, not one per row).
+      // Rows are marked up to the first failure; a later row that did get through is published again next time and
+      // dropped by the stream's duplicate window (same Nats-Msg-Id).
+      const outcomes = await Promise.allSettled(
+        rows.map((row) => {
           const headers = natsHeaders();
           headers.set('Content-Type', 'application/cloudevents+json');
-          await this.options.js.publish(row.subject, JSON.stringify(row.payload), {
-            msgID: row.id,
-            headers,
-            timeout: this.publishTimeoutMs,
-          });
-          published++;
-        }
-      } finally {
-        const done = rows.slice(0, published).map((r) => r.id);
-        if (done.length) await tx.execute('update outbox set published_at = now() where id in (?)', [done]);
-        const failed = rows[published];
-        if (failed) {
-          await tx.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', ['publish failed', failed.id]);
-        }
+          return this.options.js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers, timeout: this.publishTimeoutMs });
+        }),
+      );
+      const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+      const published = firstFailure === -1 ? rows.length : firstFailure;
+      const done = rows.slice(0, published).map((r) => r.id);
+      if (done.length) await tx.execute('update outbox set published_at = now() where id in (?)', [done]);
+      const failed = rows[published];
+      if (failed) {
+        const reason = (outcomes[published] as PromiseRejectedResult).reason;
+        await tx.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [String(reason).slice(0, 500), failed.id]);
+        this.options.logger.warn({ err: reason, id: failed.id }, 'outbox relay could not publish; will retry');
       }
       return published;
     });

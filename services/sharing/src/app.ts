@@ -16,6 +16,7 @@ import { TenantDirectory } from './services/tenant-directory.js';
 export interface SharingApp {
   app: Koa;
   shares: ShareService;
+  resolver: ShareResolver;
   signingKeys: SigningKeyService;
   /** Starts following tenancy's tenant events. */
   start: () => Promise<void>;
@@ -58,5 +59,5 @@ export function buildSharingApp(config: SharingConfig, runtime: ServiceRuntime, 
     shares,
     logger,
   });
-  return { app, shares, signingKeys, start: () => consumer.start(), stop: () => consumer.stop() };
+  return { app, shares, resolver, signingKeys, start: () => consumer.start(), stop: () => consumer.stop() };
 }

@@ -7,6 +7,7 @@ import { Gone, NotFound, Unauthorized, type ClientInfo, type Logger } from '@por
 import { SharingEvent } from '../events/sharing-events.js';
 import { ShareRepository, type ResolvableShare } from '../repositories/share.repository.js';
 import type { GrantTokenService } from './grant-tokens.js';
+import { PublicLinkCache } from './public-link-cache.js';
 import { hashShareToken } from './share-tokens.js';
 
 export interface ResolvedShare {
@@ -38,12 +39,15 @@ export class ShareResolver {
     private readonly grantTokens: GrantTokenService,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
+    private readonly publicLinks = new PublicLinkCache(),
   ) {}
 
   async resolve(token: string, bearer: string | undefined, client: ClientInfo): Promise<ResolvedShare> {
     const shares = new ShareRepository(this.orm.em.fork());
-    const share = await shares.findByTokenHash(hashShareToken(token));
+    const tokenHash = hashShareToken(token);
+    const share = this.publicLinks.get(tokenHash) ?? (await shares.findByTokenHash(tokenHash));
     if (!share) throw new NotFound('No such link.');
+    this.publicLinks.remember(tokenHash, share);
     if (share.status !== 'active') return this.deny(share, 'revoked', null, client, new NotFound('No such link.'));
     const viewer = share.visibility === 'tenant' ? await this.member(share, bearer, client) : null;
     if (share.expiresAt && share.expiresAt.getTime() <= Date.now()) {
