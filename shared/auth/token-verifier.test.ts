@@ -1,20 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { Unauthorized } from '../http/errors.js';
-import { TokenVerifier } from './token-verifier.js';
+import { BearerVerifier, TokenVerifier } from './token-verifier.js';
 
 const issuer = 'https://identity.example';
 const audience = 'portcullis';
 let signingKey: CryptoKey;
 let otherKey: CryptoKey;
 let verifier: TokenVerifier;
+let verifierKeys: ReturnType<typeof createLocalJWKSet>;
 
 beforeAll(async () => {
   const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   signingKey = pair.privateKey;
   otherKey = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey;
   const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' };
-  verifier = new TokenVerifier({ issuer, audience, keys: createLocalJWKSet({ keys: [jwk] }) });
+  verifierKeys = createLocalJWKSet({ keys: [jwk] });
+  verifier = new TokenVerifier({ issuer, audience, keys: verifierKeys });
 });
 
 interface TokenOptions {
@@ -80,5 +82,31 @@ describe('the verified-token cache', () => {
     await expect(counting.verify(`${seen.slice(0, -2)}AA`)).rejects.toBeInstanceOf(Unauthorized);
     await new Promise((r) => setTimeout(r, 2100));
     await expect(counting.verify(seen)).rejects.toBeInstanceOf(Unauthorized);
+  });
+});
+
+describe('grant tokens and the bearer verifier', () => {
+  it("makes a share link's grant token's caller the link, and picks the verifier by typ", async () => {
+    const grants = new TokenVerifier({ kind: 'grant', issuer, audience, keys: createLocalJWKSet({ keys: [{ ...(await exportJWK((await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })).publicKey)), kid: 'unused' }] }) });
+    const sameKeyGrants = new TokenVerifier({ kind: 'grant', issuer, audience, keys: (header, input) => verifierKeys(header, input) });
+    const bearer = new BearerVerifier({ 'at+jwt': verifier, 'share+jwt': sameKeyGrants });
+    const grant = await token({ typ: 'share+jwt', claims: { sid: undefined } });
+    // A grant token needs sub share:<id>.
+    await expect(bearer.verify(grant)).rejects.toBeInstanceOf(Unauthorized);
+    const linkGrant = await new SignJWT({ tenant_id: 't1', resource: 'document:1', permissions: ['read'] })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: 'share+jwt' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject('share:abc')
+      .setJti('g-1')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(signingKey);
+    expect(await bearer.verify(linkGrant)).toMatchObject({ user_id: 'share:abc', session_id: 'share:abc', amr: [] });
+    expect(await bearer.verify(await token())).toMatchObject({ user_id: 'user-1' });
+    // The access-token verifier never takes a grant token, and a typ nobody accepts is refused.
+    await expect(verifier.verify(linkGrant)).rejects.toBeInstanceOf(Unauthorized);
+    await expect(new BearerVerifier({ 'at+jwt': verifier }).verify(linkGrant)).rejects.toBeInstanceOf(Unauthorized);
+    await expect(grants.verify(linkGrant)).rejects.toBeInstanceOf(Unauthorized);
   });
 });

@@ -112,7 +112,7 @@ function grantPrincipal(claims: AccessTokenClaims): Principal {
 export class BearerVerifier {
   constructor(private readonly byType: Record<string, TokenVerifier>) {}
 
-  verify(token: string): Promise<Principal> {
+  async verify(token: string): Promise<Principal> {
     let typ: unknown;
     try {
       typ = decodeProtectedHeader(token).typ;
