@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { createLogger, listen, type RunningServer } from '@portcullis/shared/http';
 import { createRuntime, type ServiceRuntime } from '@portcullis/shared/runtime';
 import { buildAuditApp, type AuditApp } from '../../services/audit/src/app.js';
-import { loadAuditConfig } from '../../services/audit/src/config.js';
+import { loadAuditConfig, type AuditConfig } from '../../services/audit/src/config.js';
 import { auditEntities } from '../../services/audit/src/entities/index.js';
 import { auditMigrations } from '../../services/audit/src/migrations/index.js';
 import { buildAuthzApp, type AuthzApp } from '../../services/authz/src/app.js';
@@ -73,18 +73,26 @@ export async function startIdentity(overrides: Record<string, string> = {}): Pro
 }
 
 export interface RunningAudit extends AuditApp {
+  config: AuditConfig;
   runtime: ServiceRuntime;
   server: RunningServer;
   url: string;
   close: () => Promise<void>;
 }
 
-/** A real audit service consuming the run's stream, trusting the given identity. */
+let auditInstances = 0;
+
+/**
+ * A real audit service consuming the run's stream, trusting the given identity. Each has its own durable consumer
+ * (from the stream's start): test files run in parallel, and a shared one would split their events between them.
+ */
 export async function startAudit(identity: { url: string; config: { ISSUER: string } }, overrides: Record<string, string> = {}): Promise<RunningAudit> {
+  auditInstances += 1;
   const config = loadAuditConfig(
     testEnv({
       IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`,
       TOKEN_ISSUER: identity.config.ISSUER,
+      AUDIT_CONSUMER: `audit_${process.pid}_${auditInstances}`,
       ...overrides,
     }),
   );
@@ -95,6 +103,7 @@ export async function startAudit(identity: { url: string; config: { ISSUER: stri
   const server = await listen(audit.app, 0);
   return {
     ...audit,
+    config,
     runtime,
     server,
     url: server.url,

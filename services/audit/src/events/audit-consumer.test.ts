@@ -40,7 +40,7 @@ describe('the audit consumer', () => {
 
     const jsm = await jetstreamManager(audit.runtime.nc);
     await eventually(async () => {
-      const info = await jsm.consumers.info(identity.config.AUDIT_STREAM, 'audit-store');
+      const info = await jsm.consumers.info(identity.config.AUDIT_STREAM, audit.config.AUDIT_CONSUMER);
       return info.ack_floor.stream_seq >= second.seq ? true : undefined;
     }, 10_000);
     expect(await storedCount(event.id)).toBe(1);
@@ -70,7 +70,7 @@ describe('the audit consumer', () => {
     const bad = await audit.runtime.js.publish(subject, JSON.stringify({ hello: 'world' }));
     const jsm = await jetstreamManager(audit.runtime.nc);
     await eventually(async () => {
-      const info = await jsm.consumers.info(identity.config.AUDIT_STREAM, 'audit-store');
+      const info = await jsm.consumers.info(identity.config.AUDIT_STREAM, audit.config.AUDIT_CONSUMER);
       // A terminated message is settled without an ack, so look at delivery and nothing left pending.
       return info.delivered.stream_seq >= bad.seq && info.num_ack_pending === 0 ? true : undefined;
     }, 10_000);
