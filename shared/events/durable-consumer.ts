@@ -11,7 +11,13 @@ export interface DurableConsumerOptions {
   filterSubject: string;
   logger: Logger;
   /** Handles one message and acks, naks or terms it. A throw naks it for redelivery in a second. */
-  handle: (msg: JsMsg) => Promise<void>;
+  handle?: (msg: JsMsg) => Promise<void>;
+  /**
+   * Instead of `handle`: handles the messages that are waiting, in stream order, up to `maxBatch` at a time (one
+   * transaction for many rows). A throw naks the whole batch.
+   */
+  handleBatch?: (msgs: JsMsg[]) => Promise<void>;
+  maxBatch?: number;
 }
 
 const SECOND_NS = 1_000_000_000;
@@ -55,10 +61,19 @@ export class DurableConsumer {
     while (!this.stopped) {
       try {
         const consumer = await this.options.js.consumers.get(this.options.stream, this.options.durable);
+        const maxBatch = this.options.maxBatch ?? 500;
         // Short pull expiry keeps heartbeats frequent, so a NATS restart is noticed within seconds.
-        this.messages = await consumer.consume({ max_messages: 100, expires: 5_000 });
-        for await (const msg of this.messages) {
-          await this.handleOne(msg);
+        const messages = await consumer.consume({ max_messages: this.options.handleBatch ? maxBatch * 2 : 100, expires: 5_000 });
+        this.messages = messages;
+        const batch: JsMsg[] = [];
+        for await (const msg of messages) {
+          if (!this.options.handleBatch) {
+            await this.handleOne(msg);
+          } else {
+            batch.push(msg);
+            // Whatever has arrived goes together; nothing waits for a batch to fill.
+            if (batch.length >= maxBatch || messages.getPending() === 0) await this.handleMany(batch.splice(0));
+          }
           if (this.stopped) break;
         }
       } catch (error) {
@@ -69,9 +84,18 @@ export class DurableConsumer {
     }
   }
 
+  private async handleMany(msgs: JsMsg[]): Promise<void> {
+    try {
+      await this.options.handleBatch!(msgs);
+    } catch (error) {
+      this.options.logger.error({ err: error, count: msgs.length, first_seq: msgs[0]?.seq }, 'could not handle a batch; will be redelivered');
+      for (const msg of msgs) msg.nak(1000);
+    }
+  }
+
   private async handleOne(msg: JsMsg): Promise<void> {
     try {
-      await this.options.handle(msg);
+      await this.options.handle!(msg);
     } catch (error) {
       this.options.logger.error({ err: error, subject: msg.subject, seq: msg.seq }, 'could not handle a message; will be redelivered');
       msg.nak(1000);

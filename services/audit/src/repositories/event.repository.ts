@@ -12,13 +12,30 @@ export interface EventFilter {
   to?: Date;
   /** Only events with a smaller sequence (the page after a cursor, newest first). */
   beforeSequence?: string;
+  /** Only events with a larger sequence (a stream resuming after an event). */
+  afterSequence?: string;
+}
+
+export interface NewStoredEvent {
+  event: AuditEvent;
+  sequence: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** The last link retention deleted: the retained chain continues from its hash. */
+export interface ChainCheckpoint {
+  sequence: string;
+  hash: string;
 }
 
 export class EventRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.em.count(StoredEventSchema, { id })) > 0;
+  /** Which of these ids are stored already. */
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    const rows = await this.em.execute<{ id: string }[]>('select id from events where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+    return new Set(rows.map((r) => r.id));
   }
 
   /** The newest link of the chain. */
@@ -29,25 +46,18 @@ export class EventRepository {
     return rows[0] ?? null;
   }
 
-  insert(row: { event: AuditEvent; sequence: string; prevHash: string; hash: string }): StoredEvent {
-    const { event } = row;
-    return this.em.create(StoredEventSchema, {
-      id: event.id,
-      sequence: row.sequence,
-      type: event.type,
-      source: event.source,
-      subject: event.subject,
-      tenantId: event.tenantid ?? null,
-      actorId: event.data.actor.user_id ?? null,
-      time: new Date(event.time),
-      event,
-      prevHash: row.prevHash,
-      hash: row.hash,
-      storedAt: new Date(),
-    });
+  async checkpoint(): Promise<ChainCheckpoint | null> {
+    const rows = await this.em.execute<ChainCheckpoint[]>('select sequence::text as sequence, hash from chain_checkpoint where id = 1');
+    return rows[0] ?? null;
   }
 
-  /** Newest first; `limit` rows at most. */
+  /** One multi-row insert. */
+  async insertMany(rows: NewStoredEvent[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.em.insertMany(StoredEventSchema, rows.map(toStoredEvent));
+  }
+
+  /** Newest first (oldest first with `afterSequence`); `limit` rows at most. */
   find(filter: EventFilter, limit: number): Promise<StoredEvent[]> {
     const where: Record<string, unknown> = {};
     if (filter.type) where.type = filter.type;
@@ -56,6 +66,25 @@ export class EventRepository {
     if (filter.tenantIds) where.tenantId = filter.tenantId ? { $eq: filter.tenantId, $in: filter.tenantIds } : { $in: filter.tenantIds };
     if (filter.from || filter.to) where.time = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
     if (filter.beforeSequence) where.sequence = { $lt: filter.beforeSequence };
-    return this.em.find(StoredEventSchema, where, { orderBy: { sequence: 'desc' }, limit });
+    if (filter.afterSequence) where.sequence = { $gt: filter.afterSequence };
+    return this.em.find(StoredEventSchema, where, { orderBy: { sequence: filter.afterSequence ? 'asc' : 'desc' }, limit });
   }
+}
+
+function toStoredEvent(row: NewStoredEvent): StoredEvent {
+  const { event } = row;
+  return {
+    id: event.id,
+    sequence: row.sequence,
+    type: event.type,
+    source: event.source,
+    subject: event.subject,
+    tenantId: event.tenantid ?? null,
+    actorId: event.data.actor.user_id ?? null,
+    time: new Date(event.time),
+    event,
+    prevHash: row.prevHash,
+    hash: row.hash,
+    storedAt: new Date(),
+  };
 }

@@ -14,15 +14,35 @@ export class EventStoreService {
   constructor(private readonly orm: MikroORM) {}
 
   async append(event: AuditEvent): Promise<StoreResult> {
+    return (await this.appendBatch([event]))[0];
+  }
+
+  /** Appends events in the given order, in one transaction and one insert; answers per event. */
+  async appendBatch(events: AuditEvent[]): Promise<StoreResult[]> {
+    if (events.length === 0) return [];
     return withAdvisoryLock(this.orm.em.fork(), 'audit.chain', async (tx) => {
-      const events = new EventRepository(tx);
-      if (await events.exists(event.id)) return 'duplicate';
-      const head = await events.head();
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      const sequence = (BigInt(head?.sequence ?? '0') + 1n).toString();
-      events.insert({ event, sequence, prevHash, hash: chainHash(prevHash, event) });
-      await tx.flush();
-      return 'stored';
+      const repository = new EventRepository(tx);
+      const known = await repository.existingIds(events.map((e) => e.id));
+      // After retention deleted every event, the chain continues from the checkpoint.
+      const head = (await repository.head()) ?? (await repository.checkpoint());
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      let sequence = BigInt(head?.sequence ?? '0');
+      const rows = [];
+      const results: StoreResult[] = [];
+      for (const event of events) {
+        if (known.has(event.id)) {
+          results.push('duplicate');
+          continue;
+        }
+        known.add(event.id);
+        sequence += 1n;
+        const hash = chainHash(prevHash, event);
+        rows.push({ event, sequence: sequence.toString(), prevHash, hash });
+        prevHash = hash;
+        results.push('stored');
+      }
+      await repository.insertMany(rows);
+      return results;
     });
   }
 }
