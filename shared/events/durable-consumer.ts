@@ -61,20 +61,20 @@ export class DurableConsumer {
     while (!this.stopped) {
       try {
         const consumer = await this.options.js.consumers.get(this.options.stream, this.options.durable);
+        const handleBatch = this.options.handleBatch;
         const maxBatch = this.options.maxBatch ?? 500;
         // Short pull expiry keeps heartbeats frequent, so a NATS restart is noticed within seconds.
-        const messages = await consumer.consume({ max_messages: this.options.handleBatch ? maxBatch * 2 : 100, expires: 5_000 });
+        const messages = await consumer.consume({ max_messages: handleBatch ? maxBatch : 100, expires: 5_000 });
         this.messages = messages;
-        const batch: JsMsg[] = [];
-        for await (const msg of messages) {
-          if (!this.options.handleBatch) {
-            await this.handleOne(msg);
-          } else {
-            batch.push(msg);
-            // Whatever has arrived goes together; nothing waits for a batch to fill.
-            if (batch.length >= maxBatch || messages.getPending() === 0) await this.handleMany(batch.splice(0));
+        const batcher = handleBatch ? new Batcher(maxBatch, (batch) => this.handleMany(batch)) : undefined;
+        try {
+          for await (const msg of messages) {
+            if (batcher) await batcher.add(msg);
+            else await this.handleOne(msg);
+            if (this.stopped) break;
           }
-          if (this.stopped) break;
+        } finally {
+          await batcher?.drain();
         }
       } catch (error) {
         if (this.stopped) break;
@@ -100,5 +100,49 @@ export class DurableConsumer {
       this.options.logger.error({ err: error, subject: msg.subject, seq: msg.seq }, 'could not handle a message; will be redelivered');
       msg.nak(1000);
     }
+  }
+}
+
+/**
+ * Collects messages while the previous batch is being handled and hands over everything collected at once: under load
+ * batches grow by themselves, when quiet each message goes alone without waiting. Adding waits while `max` are queued.
+ */
+class Batcher {
+  private queue: JsMsg[] = [];
+  private running?: Promise<void>;
+  private space?: { promise: Promise<void>; resolve: () => void };
+
+  constructor(
+    private readonly max: number,
+    private readonly handle: (batch: JsMsg[]) => Promise<void>,
+  ) {}
+
+  async add(msg: JsMsg): Promise<void> {
+    this.queue.push(msg);
+    this.running ??= this.flush();
+    if (this.queue.length >= this.max) {
+      if (!this.space) {
+        let resolve!: () => void;
+        this.space = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+      }
+      await this.space.promise;
+    }
+  }
+
+  /** Waits until everything added has been handled. */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async flush(): Promise<void> {
+    // Let the iterator hand over what it already holds before the first batch goes.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.max);
+      this.space?.resolve();
+      this.space = undefined;
+      await this.handle(batch);
+    }
+    this.running = undefined;
   }
 }

@@ -7,7 +7,10 @@ import { AuditConsumer } from './events/audit-consumer.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { AuditAccessService } from './services/audit-access.service.js';
 import { EventQueryService } from './services/event-query.service.js';
+import { ChainVerifier } from './services/chain-verifier.js';
+import { EventExporter } from './services/event-export.js';
 import { EventStoreService } from './services/event-store.service.js';
+import { LiveEvents } from './services/live-events.js';
 
 export const AUDIT_SERVICE = 'audit';
 
@@ -15,6 +18,7 @@ export interface AuditApp {
   app: Koa;
   store: EventStoreService;
   consumer: AuditConsumer;
+  verifier: ChainVerifier;
 }
 
 export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logger: Logger): AuditApp {
@@ -24,6 +28,7 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
     keys: new URL(config.IDENTITY_JWKS_URL),
   });
   const store = new EventStoreService(runtime.orm);
+  const live = new LiveEvents(runtime.orm);
   const consumer = new AuditConsumer({
     nc: runtime.nc,
     js: runtime.js,
@@ -32,13 +37,21 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
     store,
     logger,
+    onStored: () => live.notify(),
   });
+  const readers = {
+    events: new EventQueryService(runtime.orm),
+    live,
+    exporter: new EventExporter(runtime.orm),
+    verifier: new ChainVerifier(runtime.orm),
+    access: new AuditAccessService(runtime.authorizer),
+  };
   const { app } = createHttpApp({
     service: AUDIT_SERVICE,
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
-    routers: [eventRoutes(new EventQueryService(runtime.orm), new AuditAccessService(runtime.authorizer), authenticate(verifier, runtime.revokedSessions.check))],
+    routers: [eventRoutes(readers, authenticate(verifier, runtime.revokedSessions.check))],
   });
-  return { app, store, consumer };
+  return { app, store, consumer, verifier: readers.verifier };
 }

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import type { Middleware } from 'koa';
-import { ApiRouter } from '@portcullis/shared/http';
+import { ApiRouter, Forbidden } from '@portcullis/shared/http';
 import { principalOf } from '@portcullis/shared/auth';
-import type { AuditAccessService } from '../services/audit-access.service.js';
+import type { EventFilter } from '../repositories/event.repository.js';
+import type { AuditAccessService, AuditScope } from '../services/audit-access.service.js';
+import type { ChainVerifier } from '../services/chain-verifier.js';
+import type { EventExporter } from '../services/event-export.js';
 import type { EventQueryService } from '../services/event-query.service.js';
+import type { LiveEvents } from '../services/live-events.js';
 
 export const EventsQuery = z.object({
   type: z.string().regex(/^portcullis\.[a-z]+\.[a-z_]+\.[a-z_]+$/, 'must be a full event type, e.g. portcullis.identity.login.succeeded').optional(),
@@ -29,7 +33,37 @@ const EventItem = z.object({
   hash: z.string(),
 });
 
-export function eventRoutes(events: EventQueryService, access: AuditAccessService, requireAuth: Middleware): ApiRouter {
+const StreamQuery = EventsQuery.omit({ cursor: true, limit: true }).extend({
+  /** For clients that cannot send the Last-Event-ID header (the header wins). */
+  last_event_id: z.string().regex(/^\d{1,19}$/).optional(),
+});
+const ExportQuery = EventsQuery.omit({ cursor: true, limit: true }).extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') });
+const Sequence = z.string().regex(/^\d{1,19}$/, 'a sequence number');
+
+type Filters = z.infer<typeof StreamQuery>;
+
+/** The query's filters within the caller's scope, as the repository takes them. */
+function filterOf(query: Omit<Filters, 'last_event_id'>, scope: AuditScope): Omit<EventFilter, 'beforeSequence' | 'afterSequence'> {
+  return {
+    type: query.type,
+    actorId: query.actor_id,
+    tenantId: query.tenant_id,
+    ...(scope.all ? {} : { tenantIds: scope.tenantIds }),
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+  };
+}
+
+export interface AuditReaders {
+  events: EventQueryService;
+  live: LiveEvents;
+  exporter: EventExporter;
+  verifier: ChainVerifier;
+  access: AuditAccessService;
+}
+
+export function eventRoutes(readers: AuditReaders, requireAuth: Middleware): ApiRouter {
+  const { events, live, exporter, verifier, access } = readers;
   return new ApiRouter('/v1').get('/events', {
     summary: 'Audit events, newest first, in cursor pages',
     tags: ['audit'],
@@ -38,17 +72,66 @@ export function eventRoutes(events: EventQueryService, access: AuditAccessServic
     responses: { 200: { description: 'A page of events', schema: z.object({ items: z.array(EventItem), next_cursor: z.string().nullable() }) } },
   }, async (ctx, { query }) => {
     const scope = access.scopeFor(principalOf(ctx), 'read', query.tenant_id);
-    ctx.body = await events.page(
-      {
-        type: query.type,
-        actorId: query.actor_id,
-        tenantId: query.tenant_id,
-        ...(scope.all ? {} : { tenantIds: scope.tenantIds }),
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
+    ctx.body = await events.page(filterOf(query, scope), query.cursor, query.limit);
+  })
+    .get('/events/stream', {
+      summary: 'Server-sent events: each new event as it is stored (same filters and rights as the list); resume with Last-Event-ID',
+      tags: ['audit'],
+      before: [requireAuth],
+      query: StreamQuery,
+      responses: { 200: { description: 'text/event-stream; `id:` is the sequence, `data:` the event with sequence and hash' } },
+    }, async (ctx, { query }) => {
+      const principal = principalOf(ctx);
+      const scope = access.scopeFor(principal, 'read', query.tenant_id);
+      const gone = new AbortController();
+      ctx.req.once('close', () => gone.abort());
+      const stream = await live.open(filterOf(query, scope), {
+        lastEventId: ctx.get('last-event-id') || query.last_event_id,
+        endsAt: principal.expires_at,
+        signal: gone.signal,
+      });
+      ctx.req.socket.setTimeout(0);
+      ctx.req.socket.setNoDelay(true);
+      ctx.set('cache-control', 'no-cache');
+      ctx.set('x-accel-buffering', 'no');
+      ctx.type = 'text/event-stream';
+      ctx.body = stream;
+    })
+    .get('/events/export', {
+      summary: 'Every matching event, oldest first, streamed as NDJSON (the events as listed) or CSV (flattened, plus the event as JSON); needs `audit export`',
+      tags: ['audit'],
+      before: [requireAuth],
+      query: ExportQuery,
+      responses: { 200: { description: 'application/x-ndjson or text/csv, streamed' } },
+    }, async (ctx, { query }) => {
+      const scope = access.scopeFor(principalOf(ctx), 'export', query.tenant_id);
+      ctx.type = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson';
+      ctx.attachment(`audit-events.${query.format}`);
+      ctx.body = exporter.stream(filterOf(query, scope), query.format);
+    })
+    .get('/verify', {
+      summary: 'Recompute the hash chain (optionally between two sequences) and name the first altered or missing event',
+      tags: ['audit'],
+      before: [requireAuth],
+      query: z.object({ from: Sequence.optional(), to: Sequence.optional() }),
+      responses: {
+        200: {
+          description: 'ok, how many events were checked, and the first invalid one',
+          schema: z.object({
+            ok: z.boolean(),
+            checked: z.number(),
+            first_sequence: z.string().optional(),
+            last_sequence: z.string().optional(),
+            first_invalid_id: z.string().optional(),
+            first_invalid_sequence: z.string().optional(),
+            reason: z.enum(['event_altered', 'hash_altered', 'event_missing', 'id_mismatch']).optional(),
+          }),
+        },
       },
-      query.cursor,
-      query.limit,
-    );
-  });
+    }, async (ctx, { query }) => {
+      // The chain spans every tenant: verifying it is for those who may read the whole trail.
+      const scope = access.scopeFor(principalOf(ctx), 'read');
+      if (!scope.all) throw new Forbidden('Verifying the chain needs audit read across the platform.');
+      ctx.body = await verifier.verify({ fromSequence: query.from, toSequence: query.to });
+    });
 }
