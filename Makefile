@@ -1,5 +1,5 @@
 # Portcullis — the two commands a newcomer needs are `make dev` and `make test`.
-.PHONY: dev test lint typecheck migrate install clean-dev policy-check policy-test bench
+.PHONY: dev test lint typecheck migrate install clean-dev policy-check policy-test bench audit-verify
 
 NPM ?= npm
 TSX := node --import tsx
@@ -35,6 +35,10 @@ policy-check: install
 
 policy-test: install
 	$(TSX) services/authz/src/cli/policy.ts test
+
+## make audit-verify: recompute the audit hash chain in DATABASE_URL offline; names the first altered or missing event.
+audit-verify: install
+	$(TSX) services/audit/src/cli/audit.ts verify
 
 ## make bench: performance targets, measured on this machine; results in BENCHMARKS.md.
 bench: install

@@ -11,6 +11,7 @@ import { ChainVerifier } from './services/chain-verifier.js';
 import { EventExporter } from './services/event-export.js';
 import { EventStoreService } from './services/event-store.service.js';
 import { LiveEvents } from './services/live-events.js';
+import { RetentionService } from './services/retention.js';
 
 export const AUDIT_SERVICE = 'audit';
 
@@ -19,6 +20,8 @@ export interface AuditApp {
   store: EventStoreService;
   consumer: AuditConsumer;
   verifier: ChainVerifier;
+  /** Deletes events past AUDIT_RETENTION; main starts it on AUDIT_RETENTION_INTERVAL. */
+  retention: RetentionService;
 }
 
 export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logger: Logger): AuditApp {
@@ -53,5 +56,6 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
     readiness: runtime.readiness,
     routers: [eventRoutes(readers, authenticate(verifier, runtime.revokedSessions.check))],
   });
-  return { app, store, consumer, verifier: readers.verifier };
+  const retention = new RetentionService(runtime.orm, logger, { retentionMs: config.AUDIT_RETENTION });
+  return { app, store, consumer, verifier: readers.verifier, retention };
 }

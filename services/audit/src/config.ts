@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, loadConfig } from '@portcullis/shared/config';
+import { baseConfigSchema, duration, loadConfig } from '@portcullis/shared/config';
 
 export const auditConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(4004),
@@ -8,6 +8,10 @@ export const auditConfigSchema = baseConfigSchema.extend({
   TOKEN_ISSUER: z.url().default('http://127.0.0.1:4001'),
   ACCESS_TOKEN_AUDIENCE: z.string().min(1).default('portcullis'),
   AUDIT_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('audit-store'),
+  /** Events stored longer ago than this are deleted (oldest first, in batches); 0 keeps them for ever. */
+  AUDIT_RETENTION: duration('0'),
+  /** How often retention looks for events past the period. */
+  AUDIT_RETENTION_INTERVAL: duration('1h'),
 });
 
 export type AuditConfig = z.infer<typeof auditConfigSchema>;

@@ -10,11 +10,13 @@ const logger = createLogger(AUDIT_SERVICE, config.LOG_LEVEL);
 const runtime = await createRuntime({ service: AUDIT_SERVICE, config, logger, entities: auditEntities, migrations: auditMigrations });
 const audit = buildAuditApp(config, runtime, logger);
 await audit.consumer.start();
+audit.retention.start(config.AUDIT_RETENTION_INTERVAL);
 const server = await listen(audit.app, config.PORT, config.HOST);
 logger.info({ url: server.url }, 'audit listening');
 
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
+  audit.retention.stop();
   await server.close();
   await audit.consumer.stop();
   await runtime.close();
