@@ -1,0 +1,55 @@
+// A runnable audit consumer: `npm run example:audit-tail [-- <subject filter>] [--from-start]`.
+// It does what a SIEM forwarder would: a durable consumer of its own on the AUDIT stream (so it resumes where it left
+// off after a restart), one line per event, de-duplicated by event id, acked only after it has been handled.
+// Env: NATS_URL (nats://127.0.0.1:4222), AUDIT_STREAM (AUDIT), NATS_SUBJECT_PREFIX (''), AUDIT_TAIL_DURABLE (audit-tail).
+import { parseArgs } from 'node:util';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
+interface AuditEvent {
+  id: string;
+  type: string;
+  time: string;
+  subject: string;
+  tenantid?: string;
+  data: { actor: { user_id: string | null; impersonator_id?: string; ip?: string }; outcome: string; reason?: string };
+}
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'from-start': { type: 'boolean', default: false } } });
+const prefix = process.env.NATS_SUBJECT_PREFIX ?? '';
+const stream = process.env.AUDIT_STREAM ?? 'AUDIT';
+const durable = process.env.AUDIT_TAIL_DURABLE ?? 'audit-tail';
+const filter = `${prefix}${positionals[0] ?? 'audit.>'}`;
+
+const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'audit-tail' });
+const jsm = await jetstreamManager(nc);
+// Create the durable consumer once; later runs resume from its position (the filter of the first run stays).
+await jsm.consumers.info(stream, durable).catch(() =>
+  jsm.consumers.add(stream, {
+    durable_name: durable,
+    filter_subject: filter,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: values['from-start'] ? DeliverPolicy.All : DeliverPolicy.New,
+  }),
+);
+const consumer = await jetstream(nc).consumers.get(stream, durable);
+const messages = await consumer.consume();
+process.once('SIGINT', () => void messages.close());
+process.once('SIGTERM', () => void messages.close());
+console.error(`tailing ${filter} on ${stream} as ${durable}`);
+
+// Delivery is at least once: remember recent ids so a redelivered event prints once.
+const seen = new Set<string>();
+for await (const msg of messages) {
+  const event = msg.json<AuditEvent>();
+  if (!seen.has(event.id)) {
+    seen.add(event.id);
+    if (seen.size > 10_000) seen.delete(seen.values().next().value!);
+    const actor = event.data.actor.user_id ?? 'anonymous';
+    const by = event.data.actor.impersonator_id ? ` (impersonated by ${event.data.actor.impersonator_id})` : '';
+    const reason = event.data.reason ? ` reason=${event.data.reason}` : '';
+    console.log(`${event.time} ${event.type} ${event.data.outcome} ${event.subject} actor=${actor}${by}${event.tenantid ? ` tenant=${event.tenantid}` : ''}${reason} id=${event.id}`);
+  }
+  msg.ack();
+}
+await nc.drain();
