@@ -48,7 +48,7 @@ for await (const msg of messages) {
     const actor = event.data.actor.user_id ?? 'anonymous';
     const by = event.data.actor.impersonator_id ? ` (impersonated by ${event.data.actor.impersonator_id})` : '';
     const reason = event.data.reason ? ` reason=${event.data.reason}` : '';
-    console.log(`${event.time} ${event.type} ${event.data.outcome} ${event.subject} actor=${actor}${by}${event.tenantid ? ` tenant=${event.tenantid}` : ''}${reason} id=${event.id}`);
+    process.stdout.write(`${event.time} ${event.type} ${event.data.outcome} ${event.subject} actor=${actor}${by}${event.tenantid ? ` tenant=${event.tenantid}` : ''}${reason} id=${event.id}\n`);
   }
   msg.ack();
 }
