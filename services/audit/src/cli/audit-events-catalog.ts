@@ -78,7 +78,16 @@ const IDENTITY_EVENTS: AuditEventCatalogEntry[] = [
   }),
   identity({
     action: IdentityEvent.userUpdated,
-    when: "A user's name, status or platform roles change (the user renaming themselves, or a platform admin); disabling or re-enabling a user is this event with `status` in `changes`.",
+    when: "A user's name, status or platform roles change (the user renaming themselves, or a platform admin); re-enabling a user is this event with `status` in `changes`.",
+    outcome: 'success',
+    subject: USER_SUBJECT,
+    actor: AS_PLATFORM_ADMIN,
+    target: { user_id: EXAMPLE_IDS.user, email: USER_EMAIL },
+    changes: { before: { name: 'Ursula User', status: 'disabled' }, after: { name: 'Ursula U.', status: 'active' } },
+  }),
+  identity({
+    action: IdentityEvent.userDisabled,
+    when: 'A platform admin disables a user: every session of theirs ends in the same transaction (each with `session.revoked`, reason `user_disabled`).',
     outcome: 'success',
     subject: USER_SUBJECT,
     actor: AS_PLATFORM_ADMIN,
@@ -103,7 +112,7 @@ const IDENTITY_EVENTS: AuditEventCatalogEntry[] = [
     target: { user_id: EXAMPLE_IDS.user },
   }),
   identity({
-    action: IdentityEvent.mfaEnabled,
+    action: IdentityEvent.mfaEnrolled,
     when: 'A user confirms TOTP enrolment with a first valid code, which turns MFA on.',
     outcome: 'success',
     subject: USER_SUBJECT,

@@ -6,9 +6,10 @@ export const IDENTITY_SERVICE = 'identity';
 export const IdentityEvent = {
   userCreated: 'user.created',
   userUpdated: 'user.updated',
+  userDisabled: 'user.disabled',
   userDeleted: 'user.deleted',
   passwordChanged: 'password.changed',
-  mfaEnabled: 'mfa.enabled',
+  mfaEnrolled: 'mfa.enrolled',
   mfaDisabled: 'mfa.disabled',
   loginSucceeded: 'login.succeeded',
   loginFailed: 'login.failed',

@@ -63,6 +63,6 @@ describe('TOTP MFA', () => {
       "select payload->>'type' as type from identity.outbox where payload->>'subject' = ? and payload->>'type' like 'portcullis.identity.mfa.%'",
       [`user:${me.id}`],
     );
-    expect(events.map((e) => e.type).sort()).toEqual(['portcullis.identity.mfa.disabled', 'portcullis.identity.mfa.enabled']);
+    expect(events.map((e) => e.type).sort()).toEqual(['portcullis.identity.mfa.disabled', 'portcullis.identity.mfa.enrolled']);
   });
 });

@@ -40,6 +40,11 @@ describe('user administration', () => {
     expect((await call('POST', url('/auth/login'), undefined, { email: victim.email, password: 'correct horse battery staple 42' })).status).toBe(401);
     await call('PATCH', url(`/users/${victim.id}`), root.token, { status: 'active' });
     expect((await call('POST', url('/auth/login'), undefined, { email: victim.email, password: 'correct horse battery staple 42' })).status).toBe(200);
+    const types = await identity.runtime.orm.em.fork().execute<{ type: string }[]>(
+      "select payload->>'type' as type from identity.outbox where payload->>'subject' = ? and payload->>'type' like 'portcullis.identity.user.%' order by created_at, id",
+      [`user:${victim.id}`],
+    );
+    expect(types.map((t) => t.type)).toEqual(['portcullis.identity.user.created', 'portcullis.identity.user.disabled', 'portcullis.identity.user.updated']);
   });
 
   it('grants platform roles from the policy, and deletes users but not oneself', async () => {

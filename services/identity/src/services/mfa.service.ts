@@ -73,7 +73,7 @@ export class MfaService {
       if (timeStep === undefined) throw new InvalidRequest('The code is not correct.', [{ path: 'body.code', message: 'is not correct' }]);
       await repo.confirm(userId, timeStep);
       await repo.replaceRecoveryCodes(userId, codes.map((c) => ({ id: uuidv7(), hash: sha256(normalizeRecoveryCode(c)) })));
-      this.record(tx, IdentityEvent.mfaEnabled, userId, audit);
+      this.record(tx, IdentityEvent.mfaEnrolled, userId, audit);
     });
     this.outbox.committed();
     return { recovery_codes: codes };

@@ -57,9 +57,11 @@ export class UserAdminService {
       if (input.name !== undefined) found.name = input.name;
       if (input.status !== undefined) found.status = input.status;
       found.updatedAt = new Date();
-      if (found.status === 'disabled' && before.status !== 'disabled') ended = await this.sessions.revokeAllIn(tx, id, 'user_disabled', audit);
+      const disabling = found.status === 'disabled' && before.status !== 'disabled';
+      if (disabling) ended = await this.sessions.revokeAllIn(tx, id, 'user_disabled', audit);
       this.outbox.record(tx, {
-        action: IdentityEvent.userUpdated,
+        // The contract names disabling on its own; any other change (re-enabling included) is an update.
+        action: disabling ? IdentityEvent.userDisabled : IdentityEvent.userUpdated,
         subject: `user:${id}`,
         data: { actor: audit.actor, outcome: 'success', target: { user_id: id, email: found.email }, changes: { before, after: { name: found.name, status: found.status } }, request_id: audit.request_id },
       });
