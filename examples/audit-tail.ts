@@ -41,8 +41,11 @@ console.error(`tailing ${filter} on ${stream} as ${durable}`);
 // Delivery is at least once: remember recent ids so a redelivered event prints once.
 const seen = new Set<string>();
 for await (const msg of messages) {
-  const event = msg.json<AuditEvent>();
-  if (!seen.has(event.id)) {
+  const event = parse(msg.string());
+  if (!event) {
+    // Not an audit event (someone else published on the subject): skip it rather than stop.
+    console.error(`skipped a message that is not an audit event (stream sequence ${msg.seq})`);
+  } else if (!seen.has(event.id)) {
     seen.add(event.id);
     if (seen.size > 10_000) seen.delete(seen.values().next().value!);
     const actor = event.data.actor.user_id ?? 'anonymous';
@@ -53,3 +56,12 @@ for await (const msg of messages) {
   msg.ack();
 }
 await nc.drain();
+
+function parse(body: string): AuditEvent | undefined {
+  try {
+    const event = JSON.parse(body) as AuditEvent;
+    return typeof event?.id === 'string' && typeof event.type === 'string' && event.data?.actor ? event : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -11,7 +11,8 @@ const durable = `tail_${process.pid}_${Date.now()}`;
 let nc: NatsConnection;
 
 function sample(label: string): AuditEvent {
-  return buildAuditEvent({ service: 'identity', action: 'login.succeeded', subject: `user:${label}`, data: { actor: { user_id: null }, outcome: 'success', target: {}, request_id: label } });
+  // A service name of its own, so the tail's filter sees only this test's events in the run's shared stream.
+  return buildAuditEvent({ service: 'tailtest', action: 'login.succeeded', subject: `user:${label}`, data: { actor: { user_id: null }, outcome: 'success', target: {}, request_id: label } });
 }
 
 async function publish(event: AuditEvent): Promise<void> {
@@ -20,7 +21,7 @@ async function publish(event: AuditEvent): Promise<void> {
 
 /** Starts the example and collects its output lines. */
 function tail(): { child: ChildProcess; lines: string[]; waitFor: (text: string) => Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--from-start'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, 'audit.tailtest.>', '--from-start'], {
     env: { ...process.env, NATS_URL: inject('natsUrl'), AUDIT_STREAM: inject('auditStream'), NATS_SUBJECT_PREFIX: inject('natsPrefix'), AUDIT_TAIL_DURABLE: durable },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,9 +70,11 @@ it('prints each event once and, restarted, resumes where its durable consumer le
   const first = sample('first');
   const run = tail();
   try {
+    // A message that is not an audit event is skipped, not fatal.
+    await jetstream(nc).publish(`${inject('natsPrefix')}audit.tailtest.junk.arrived`, '{"hello":"world"}');
     await publish(first);
     await run.waitFor(first.id);
-    expect(run.lines.find((line) => line.includes(first.id))).toContain('portcullis.identity.login.succeeded success user:first actor=anonymous');
+    expect(run.lines.find((line) => line.includes(first.id))).toContain('portcullis.tailtest.login.succeeded success user:first actor=anonymous');
   } finally {
     await stop(run.child);
   }
