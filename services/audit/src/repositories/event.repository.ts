@@ -51,10 +51,19 @@ export class EventRepository {
     return rows[0] ?? null;
   }
 
-  /** One multi-row insert. */
+  /**
+   * One insert for the whole batch, its rows passed as a single JSON parameter: per-row entity handling and
+   * per-value quoting cost more than the database's own work here (measured in bench/audit-ingest.bench.ts).
+   */
   async insertMany(rows: NewStoredEvent[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.em.insertMany(StoredEventSchema, rows.map(toStoredEvent));
+    await this.em.execute(
+      `insert into events (id, sequence, type, source, subject, tenant_id, actor_id, time, event, prev_hash, hash, stored_at)
+       select r.id, r.sequence, r.type, r.source, r.subject, r.tenant_id, r.actor_id, r.time, r.event, r.prev_hash, r.hash, now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, sequence bigint, type text, source text, subject text, tenant_id uuid,
+                                             actor_id text, time timestamptz, event jsonb, prev_hash text, hash text)`,
+      [JSON.stringify(rows.map(toRecord))],
+    );
   }
 
   /** Newest first (oldest first with `afterSequence`); `limit` rows at most. */
@@ -71,7 +80,8 @@ export class EventRepository {
   }
 }
 
-function toStoredEvent(row: NewStoredEvent): StoredEvent {
+/** A row as the insert's JSON parameter spells it (column names). */
+function toRecord(row: NewStoredEvent) {
   const { event } = row;
   return {
     id: event.id,
@@ -79,12 +89,11 @@ function toStoredEvent(row: NewStoredEvent): StoredEvent {
     type: event.type,
     source: event.source,
     subject: event.subject,
-    tenantId: event.tenantid ?? null,
-    actorId: event.data.actor.user_id ?? null,
-    time: new Date(event.time),
+    tenant_id: event.tenantid ?? null,
+    actor_id: event.data.actor.user_id ?? null,
+    time: event.time,
     event,
-    prevHash: row.prevHash,
+    prev_hash: row.prevHash,
     hash: row.hash,
-    storedAt: new Date(),
   };
 }
