@@ -187,6 +187,31 @@ async function main() {
       target: 'p99 ≤ 50 ms',
       ok: percentile(samples, 99) <= 50,
     });
+
+    // Export of the whole trail, streamed: what stays alive on the heap must not grow with the rows sent. Measured
+    // after a forced collection every 50,000 rows (uncollected garbage is not memory the export holds).
+    const { EventExporter } = await import('../services/audit/src/services/event-export.js');
+    const liveHeap = () => {
+      global.gc?.();
+      return process.memoryUsage().heapUsed;
+    };
+    const heapBefore = liveHeap();
+    let heapPeak = heapBefore;
+    const exportStart = performance.now();
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of new EventExporter(auditRuntime.orm).stream({}, 'ndjson')) {
+      bytes += Buffer.byteLength(chunk as string);
+      if (++lines % 50_000 === 0) heapPeak = Math.max(heapPeak, liveHeap());
+    }
+    const exportSeconds = (performance.now() - exportStart) / 1000;
+    const growthMiB = (heapPeak - heapBefore) / 2 ** 20;
+    results.push({
+      name: `Export (NDJSON, streamed) of ${lines.toLocaleString('en')} events (${(bytes / 2 ** 20).toFixed(0)} MiB in ${exportSeconds.toFixed(1)} s, ${rate(lines / exportSeconds)}): live heap growth, sampled after GC every 50,000 rows`,
+      value: `${growthMiB.toFixed(1)} MiB`,
+      target: 'flat: ≤ 16 MiB whatever the size',
+      ok: growthMiB <= 16,
+    });
     writeSection('audit-ingest', 'Audit ingestion and queries (issue 7)', 'node --import tsx bench/audit-ingest.bench.ts', results);
   } finally {
     await audit.consumer.stop().catch(() => undefined);
