@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { bootstrapAdmin } from './bootstrap-admin.js';
 import { ensureInfra, InfraError, type Infra } from './infra.js';
 import { migrateAll } from './migrate-all.js';
+import { ensureNginx, startGateway, type NginxHandle } from './nginx.js';
+import { GATEWAY_SERVICES, type GatewayService } from '../nginx/gateway-config.js';
 import { seedPolicy } from './seed-policy.js';
 
 interface ServiceSpec {
@@ -22,6 +24,8 @@ const sharingPort = Number(env.SHARING_PORT || 4003);
 const auditPort = Number(env.AUDIT_PORT || 4004);
 const authzPort = Number(env.AUTHZ_PORT || 4005);
 const issuer = env.ISSUER || `http://127.0.0.1:${identityPort}`;
+const gatewayPort = Number(env.GATEWAY_PORT || 8080);
+const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 const sharingUrl = `http://127.0.0.1:${sharingPort}`;
 const trustIdentity = { TOKEN_ISSUER: issuer, IDENTITY_JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json` };
 
@@ -37,7 +41,7 @@ const services: ServiceSpec[] = [
     name: 'sharing',
     port: sharingPort,
     entry: 'services/sharing/src/main.ts',
-    env: { ...trustIdentity, GRANT_TOKEN_ISSUER: sharingUrl, PUBLIC_URL: env.SHARING_PUBLIC_URL || sharingUrl },
+    env: { ...trustIdentity, GRANT_TOKEN_ISSUER: sharingUrl, PUBLIC_URL: env.SHARING_PUBLIC_URL || `${gatewayUrl}/sharing` },
   },
   {
     name: 'audit',
@@ -56,6 +60,7 @@ const services: ServiceSpec[] = [
 const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const children: ChildProcess[] = [];
 let infra: Infra | undefined;
+let gateway: NginxHandle | undefined;
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
@@ -73,6 +78,7 @@ async function stopAll(code: number): Promise<never> {
         }),
     ),
   );
+  await gateway?.stop();
   await infra?.stop();
   process.exit(code);
 }
@@ -118,10 +124,15 @@ try {
     });
   });
   await Promise.all(services.map((s, i) => waitHealthy(`http://127.0.0.1:${s.port}/healthz`, children[i])));
+  const upstreams = Object.fromEntries(
+    GATEWAY_SERVICES.map((name) => [name, [`127.0.0.1:${services.find((s) => s.name === name)!.port}`]]),
+  ) as Record<GatewayService, string[]>;
+  gateway = await startGateway({ binary: ensureNginx((line) => console.log(`[gateway] ${line}`)), dir: '.dev/nginx', listen: `127.0.0.1:${gatewayPort}`, upstreams });
 
   const lines = [
     '',
     'Portcullis is running.',
+    `  gateway   ${gatewayUrl}   (nginx: /identity/, /tenancy/, /sharing/, /audit/, /authz/, each call checked by authz forward-auth)`,
     ...services.map((s) => `  ${s.name.padEnd(9)} http://127.0.0.1:${s.port}   (openapi: /openapi.json, health: /healthz, /readyz, /metrics)`),
     `  JWKS      http://127.0.0.1:${identityPort}/.well-known/jwks.json (access tokens), ${sharingUrl}/.well-known/jwks.json (share grant tokens)`,
     `  Postgres  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
@@ -136,7 +147,7 @@ try {
         ? '  Password:       from BOOTSTRAP_ADMIN_PASSWORD'
         : '  Password:       unchanged (the admin already existed)',
     '',
-    `  Try: curl -s -X POST http://127.0.0.1:${identityPort}/v1/auth/login -H 'content-type: application/json' \\`,
+    `  Try: curl -s -X POST ${gatewayUrl}/identity/v1/auth/login -H 'content-type: application/json' \\`,
     `         -d '{"email":"${admin.email}","password":"…"}'`,
     '',
     'Ctrl-C stops everything started here.',

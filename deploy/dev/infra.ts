@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { ensureDebianBinary } from './debian-package.js';
 import { resolve } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -43,24 +43,13 @@ async function assertJetStream(natsUrl: string): Promise<void> {
 }
 
 function installNatsServer(log: Log): string {
-  const binary = findNatsServerBinary();
-  if (binary) return binary;
-  if (process.getuid?.() !== 0) {
-    throw new InfraError(
-      'nats-server is not installed and NATS is not reachable. Install it with `sudo apt-get install nats-server` ' +
-        '(or download it from the NATS project), or set NATS_URL to a running server with JetStream.',
-    );
-  }
-  log('nats-server is missing; installing the Debian package (apt-get install nats-server)…');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nats-server'], { stdio: 'inherit', env });
-  if (result.status !== 0) {
-    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nats-server'], { stdio: 'inherit', env });
-  }
-  const installed = findNatsServerBinary();
-  if (result.status !== 0 || !installed) throw new InfraError('apt-get could not install nats-server; install it by hand or set NATS_URL.');
-  return installed;
+  return ensureDebianBinary({
+    pkg: 'nats-server',
+    find: findNatsServerBinary,
+    log,
+    alternative: 'set NATS_URL to a running server with JetStream',
+    unavailable: (message) => new InfraError(`NATS is not reachable and ${message}`),
+  });
 }
 
 /**
