@@ -47,6 +47,7 @@ bench: install
 	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/audit.bench.ts
 	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/sharing.bench.ts
 	$(TSX) deploy/dev/with-infra.ts node --expose-gc --import tsx bench/audit-ingest.bench.ts
+	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/gateway.bench.ts
 	$(TSX) bench/auth.bench.ts
 
 ## make migrate: apply pending migrations to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portcullis).

@@ -11,7 +11,7 @@ export interface Throughput {
 }
 
 /** Runs bench/support/throughput-client.ts (autocannon) in a child process against `urls`, taken in turn. */
-export async function runThroughputClient(input: { urls: string[]; connections: number; durationSeconds: number }): Promise<Throughput> {
+export async function runThroughputClient(input: { urls: string[]; connections: number; durationSeconds: number; headers?: Record<string, string> }): Promise<Throughput> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./throughput-client.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
   child.stdin.end(JSON.stringify(input));
   const [output, code] = await Promise.all([text(child.stdout), new Promise((resolve) => child.once('exit', resolve))]);

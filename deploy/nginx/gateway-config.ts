@@ -19,6 +19,12 @@ export interface GatewayConfigOptions {
 
 const AUTH_HEADERS = ['x-auth-user-id', 'x-auth-tenant-id', 'x-auth-impersonator-id'] as const;
 
+/**
+ * Keeps upstream connections open (the upstreams' `keepalive`). Repeated in every location that sets headers: a
+ * location with any proxy_set_header of its own inherits none from the server block.
+ */
+const KEEPALIVE = ['            proxy_set_header Connection "";'];
+
 const problem = (status: number, title: string, detail: string) =>
   JSON.stringify({ type: 'about:blank', title, status, detail });
 
@@ -56,7 +62,6 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
     '    server {',
     `        listen ${options.listen};`,
     '        proxy_http_version 1.1;',
-    '        proxy_set_header Connection "";',
     '        # Server-sent events (audit stream) must not wait in a buffer.',
     '        proxy_buffering off;',
     '',
@@ -66,6 +71,7 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
     '            proxy_pass http://authz/v1/forward-auth;',
     '            proxy_pass_request_body off;',
     '            proxy_set_header Content-Length "";',
+    ...KEEPALIVE,
     '            proxy_set_header x-original-method $request_method;',
     '            proxy_set_header x-original-uri $request_uri;',
     '            proxy_set_header x-forwarded-for $proxy_add_x_forwarded_for;',
@@ -88,6 +94,7 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
       '            error_page 403 = @forbidden;',
       '            # Set from forward-auth only: a client cannot send its own (an empty value sends none).',
       ...AUTH_HEADERS.map((header) => `            proxy_set_header ${header} $${variable(header)};`),
+      ...KEEPALIVE,
       '            proxy_set_header Host $host;',
       '            proxy_set_header x-forwarded-for $proxy_add_x_forwarded_for;',
       '            proxy_set_header x-forwarded-proto $scheme;',

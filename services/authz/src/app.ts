@@ -33,9 +33,10 @@ export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logg
   const { app } = createHttpApp({
     service: AUTHZ_SERVICE,
     logger,
-    orm: runtime.orm,
+    // No per-request ORM context: every decision comes from memory (the policy engine), on the gateway's hot path.
     readiness: runtime.readiness,
-    routers: [checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth), forwardAuthRoutes(forwardAuth, verifier, runtime.revokedSessions.check)],
+    // Forward-auth first: it is the gateway's sub-request for every call, so it should be matched first.
+    routers: [forwardAuthRoutes(forwardAuth, verifier, runtime.revokedSessions.check), checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth)],
   });
   return { app, decisions };
 }
