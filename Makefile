@@ -1,5 +1,5 @@
 # Portcullis — the two commands a newcomer needs are `make dev` and `make test`.
-.PHONY: dev test lint typecheck migrate install clean-dev policy-check policy-test bench audit-verify
+.PHONY: dev test test-scale lint typecheck migrate install clean-dev policy-check policy-test bench audit-verify
 
 NPM ?= npm
 TSX := node --import tsx
@@ -35,6 +35,10 @@ policy-check: install
 
 policy-test: install
 	$(TSX) services/authz/src/cli/policy.ts test
+
+## make test-scale: the scale-out test alone (3-node NATS cluster, two instances of every service, nginx); make test runs it too.
+test-scale: install
+	$(TSX) deploy/dev/with-infra.ts npx vitest run test/many-instances-on-a-nats-cluster-revoke-within-a-second-and-lose-no-event.test.ts
 
 ## make audit-verify: recompute the audit hash chain in DATABASE_URL offline; names the first altered or missing event.
 audit-verify: install

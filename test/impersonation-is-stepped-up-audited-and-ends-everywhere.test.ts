@@ -2,28 +2,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, eventually, startAudit, startIdentity, startTenancy, type RunningAudit, type RunningIdentity, type RunningTenancy } from './support/harness.js';
-import { person, type Person } from './support/people.js';
+import { person, signInWithTotp, type Person } from './support/people.js';
 
 let identity: RunningIdentity;
 let tenancy: RunningTenancy;
 let audit: RunningAudit;
 let root: Person;
 let rootWithOtp: string;
-const PASSWORD = 'correct horse battery staple 42';
 const id = (path: string) => `${identity.url}/v1${path}`;
 
-/** Turns TOTP on for the person and signs in with it: a token whose amr has otp. */
-async function signInWithTotp(who: Person): Promise<string> {
-  const { body } = await call('POST', id('/me/mfa/totp'), who.token);
-  await call('POST', id('/me/mfa/totp/confirm'), who.token, { code: await generate({ secret: body.secret }) });
-  const challenge = (await call('POST', id('/auth/login'), undefined, { email: who.email, password: PASSWORD })).body.mfa_token;
-  const tokens = await call('POST', id('/auth/mfa'), undefined, { mfa_token: challenge, code: await generate({ secret: body.secret, epoch: Math.floor(Date.now() / 1000) + 30 }) });
-  expect(tokens.status).toBe(200);
-  return tokens.body.access_token;
-}
 
 const start = (token: string, body: Record<string, unknown>) => call('POST', id('/impersonation'), token, body);
 
@@ -32,7 +21,7 @@ beforeAll(async () => {
   [tenancy, audit] = await Promise.all([startTenancy(identity, { MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'portcullis-mail-')) }), startAudit(identity)]);
   root = await person(identity, 'root', ['platform_admin']);
   await eventually(async () => (identity.runtime.policy.enforce(root.id, 'platform', 'users', 'impersonate') ? true : undefined));
-  rootWithOtp = await signInWithTotp(root);
+  rootWithOtp = await signInWithTotp(identity.url, root);
 });
 
 afterAll(async () => {

@@ -18,8 +18,8 @@ export class RevokedSessions {
     private readonly ttlMs: number,
   ) {}
 
-  static async open(nc: NatsConnection, bucket: string, ttlMs: number, logger?: Logger): Promise<RevokedSessions> {
-    const kv = await new Kvm(nc).create(bucket, { ttl: ttlMs, history: 1 });
+  static async open(nc: NatsConnection, bucket: string, ttlMs: number, logger?: Logger, replicas = 1): Promise<RevokedSessions> {
+    const kv = await new Kvm(nc).create(bucket, { ttl: ttlMs, history: 1, replicas });
     const sessions = new RevokedSessions(kv, ttlMs);
     await sessions.watch(logger);
     return sessions;

@@ -24,6 +24,8 @@ export const baseConfigSchema = z.object({
     .regex(/^([A-Za-z0-9_-]+\.)?$/, 'must be empty or a single token followed by a dot, e.g. "t1234."')
     .default(''),
   AUDIT_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('AUDIT'),
+  /** JetStream replicas for the streams and buckets this creates (the audit stream, revoked sessions): 3 on a cluster. */
+  NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** How often each instance compares its policy version with Postgres (heals a missed change message). */
   POLICY_RECONCILE_INTERVAL: duration('5s'),
   /** After NATS has been unreachable this long, authorization fails closed with 503. */

@@ -6,6 +6,8 @@ const TWO_MINUTES_NS = 2 * 60 * 1_000_000_000;
 export interface AuditStreamOptions {
   name: string;
   subjectPrefix: string;
+  /** Copies kept across a NATS cluster (3 lets a node go without losing an event); 1 on a single server. */
+  replicas?: number;
 }
 
 export function auditStreamSubjects(subjectPrefix: string): string[] {
@@ -26,6 +28,7 @@ export async function ensureAuditStream(nc: NatsConnection, options: AuditStream
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
         duplicate_window: TWO_MINUTES_NS,
+        num_replicas: options.replicas ?? 1,
       });
     } catch (addError) {
       // Another instance created it between our look and our add.

@@ -44,7 +44,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
     migrations: options.migrations,
   });
   const nc = await connectNats({ url: config.NATS_URL, name: `portcullis-${options.service}`, logger });
-  await ensureAuditStream(nc, { name: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX });
+  await ensureAuditStream(nc, { name: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, replicas: config.NATS_REPLICAS });
   const js = jetstream(nc);
   const relay = new OutboxRelay({ orm, js, logger, pollIntervalMs: options.relayPollIntervalMs ?? 1000 });
   const policy = await PolicyEngine.start({
@@ -55,7 +55,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
     reconcileIntervalMs: config.POLICY_RECONCILE_INTERVAL,
     maxNatsOutageMs: config.POLICY_MAX_NATS_OUTAGE,
   });
-  const revokedSessions = await RevokedSessions.open(nc, config.REVOKED_SESSIONS_BUCKET, config.REVOKED_SESSIONS_TTL, logger);
+  const revokedSessions = await RevokedSessions.open(nc, config.REVOKED_SESSIONS_BUCKET, config.REVOKED_SESSIONS_TTL, logger, config.NATS_REPLICAS);
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => void (await orm.em.fork().execute('select 1')) },
     { name: 'nats', check: () => natsReady(nc) },
