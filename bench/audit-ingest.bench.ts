@@ -1,14 +1,12 @@
 // make bench: the audit ingestion targets of issue 7 — outbox → JetStream → audit consumer → Postgres (hash chain
 // included) against a bare JetStream publish → consume loop in the same run; lag at half the sustained rate; a
 // filtered page over 1,000,000 stored events.
-import { randomBytes } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { dropDatabase } from '@portcullis/shared/db';
 import { createLogger } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { Outbox } from '@portcullis/shared/events';
 import type { NatsConnection } from '@portcullis/shared/nats';
-import { migrateAll } from '../deploy/dev/migrate-all.js';
 import { buildAuditApp } from '../services/audit/src/app.js';
 import { loadAuditConfig } from '../services/audit/src/config.js';
 import { auditEntities } from '../services/audit/src/entities/index.js';
@@ -17,6 +15,7 @@ import { EventQueryService } from '../services/audit/src/services/event-query.se
 import { loadTenancyConfig } from '../services/tenancy/src/config.js';
 import { tenancyEntities } from '../services/tenancy/src/entities/index.js';
 import { tenancyMigrations } from '../services/tenancy/src/migrations/index.js';
+import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
 import { writeSection, type Result } from './support/report.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 20_000);
@@ -62,21 +61,8 @@ async function bareLoop(nc: NatsConnection, js: JetStreamClient, prefix: string,
 }
 
 async function main() {
-  const runId = randomBytes(3).toString('hex');
-  const dbUrl = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/portcullis');
-  dbUrl.pathname = `/portcullis_bench_${runId}`;
-  const databaseUrl = dbUrl.toString();
-  const prefix = `bench${runId}.`;
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222',
-    NATS_SUBJECT_PREFIX: prefix,
-    AUDIT_STREAM: `BENCH_I${runId.toUpperCase()}`,
-    REVOKED_SESSIONS_BUCKET: `bench_revoked_i${runId}`,
-  } as const;
-  await migrateAll(databaseUrl);
+  const bench = await prepareBenchEnv('I', { seedPolicy: false });
+  const { runId, databaseUrl, prefix, env } = bench;
   const logger = createLogger('bench', 'silent');
   // A producer: any service's outbox and relay will do; tenancy's, here.
   const producerConfig = loadTenancyConfig(env);
@@ -215,9 +201,7 @@ async function main() {
     writeSection('audit-ingest', 'Audit ingestion and queries (issue 7)', 'node --import tsx bench/audit-ingest.bench.ts', results);
   } finally {
     await audit.consumer.stop().catch(() => undefined);
-    const jsm = await jetstreamManager(producer.nc);
-    await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
-    await jsm.streams.delete(`KV_${env.REVOKED_SESSIONS_BUCKET}`).catch(() => false);
+    await removeBenchStreams(bench, producer.nc);
     await producer.close();
     await auditRuntime.close();
     await dropDatabase(databaseUrl);

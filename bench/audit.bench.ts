@@ -1,12 +1,8 @@
 // make bench: a login's audit event, from the login call until GET /v1/events returns it (issue 2: within 2 s),
 // with real identity and audit services on their own database, stream and NATS subjects.
-import { randomBytes } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { dropDatabase } from '@portcullis/shared/db';
 import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
-import { migrateAll } from '../deploy/dev/migrate-all.js';
-import { seedPolicy } from '../deploy/dev/seed-policy.js';
 import { buildAuditApp } from '../services/audit/src/app.js';
 import { loadAuditConfig } from '../services/audit/src/config.js';
 import { auditEntities } from '../services/audit/src/entities/index.js';
@@ -15,6 +11,7 @@ import { buildIdentityApp } from '../services/identity/src/app.js';
 import { loadIdentityConfig } from '../services/identity/src/config.js';
 import { identityEntities } from '../services/identity/src/entities/index.js';
 import { identityMigrations } from '../services/identity/src/migrations/index.js';
+import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
 import { writeSection } from './support/report.js';
 import { tokensOf } from '../services/identity/src/services/auth.service.js';
 
@@ -22,22 +19,8 @@ const LOGINS = 50;
 const ISSUER = 'http://identity.bench.portcullis.test';
 
 async function main() {
-  const runId = randomBytes(3).toString('hex');
-  const dbUrl = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/portcullis');
-  dbUrl.pathname = `/portcullis_bench_${runId}`;
-  const databaseUrl = dbUrl.toString();
-  const prefix = `bench${runId}.`;
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222',
-    NATS_SUBJECT_PREFIX: prefix,
-    AUDIT_STREAM: `BENCH_A${runId.toUpperCase()}`,
-    REVOKED_SESSIONS_BUCKET: `bench_revoked_a${runId}`,
-  } as const;
-  await migrateAll(databaseUrl);
-  await seedPolicy(databaseUrl, prefix);
+  const bench = await prepareBenchEnv('A');
+  const { runId, databaseUrl, env } = bench;
   const logger = createLogger('bench', 'silent');
   const identityConfig = loadIdentityConfig({ ...env, ISSUER });
   const identityRuntime = await createRuntime({ service: 'identity', config: identityConfig, logger, entities: identityEntities, migrations: identityMigrations });
@@ -84,9 +67,7 @@ async function main() {
     await identityServer.close();
     await audit.consumer.stop();
     identity.stop();
-    const jsm = await jetstreamManager(auditRuntime.nc);
-    await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
-    await jsm.streams.delete(`KV_${env.REVOKED_SESSIONS_BUCKET}`).catch(() => false);
+    await removeBenchStreams(bench, auditRuntime.nc);
     await auditRuntime.close();
     await identityRuntime.close();
     await dropDatabase(databaseUrl);

@@ -1,20 +1,16 @@
 // make bench: issue 8's gateway target — nginx with auth_request to authz's forward-auth, against the same nginx doing
 // auth_request to a bare Koa endpoint that only answers 200 (the pattern's own ceiling), and nginx with no auth at
 // all; the same upstream (a bare Koa 200) and the same load tool (autocannon, in another process) for all three.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import Koa from 'koa';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { dropDatabase } from '@portcullis/shared/db';
 import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { ensureNginx, startGateway } from '../deploy/dev/nginx.js';
 import { freePort, waitForPort } from '../deploy/dev/nats-server.js';
-import { migrateAll } from '../deploy/dev/migrate-all.js';
-import { seedPolicy } from '../deploy/dev/seed-policy.js';
 import { GATEWAY_SERVICES, type GatewayService } from '../deploy/nginx/gateway-config.js';
 import { buildAuthzApp } from '../services/authz/src/app.js';
 import { loadAuthzConfig } from '../services/authz/src/config.js';
@@ -25,6 +21,7 @@ import { loadIdentityConfig } from '../services/identity/src/config.js';
 import { identityEntities } from '../services/identity/src/entities/index.js';
 import { identityMigrations } from '../services/identity/src/migrations/index.js';
 import { tokensOf } from '../services/identity/src/services/auth.service.js';
+import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
 import { writeSection, type Result } from './support/report.js';
 import { runThroughputClient, type Throughput } from './support/run-throughput-client.js';
 
@@ -61,22 +58,8 @@ http { access_log off; ${temp}
 }
 
 async function main() {
-  const runId = randomBytes(3).toString('hex');
-  const dbUrl = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/portcullis');
-  dbUrl.pathname = `/portcullis_bench_${runId}`;
-  const databaseUrl = dbUrl.toString();
-  const prefix = `bench${runId}.`;
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222',
-    NATS_SUBJECT_PREFIX: prefix,
-    AUDIT_STREAM: `BENCH_G${runId.toUpperCase()}`,
-    REVOKED_SESSIONS_BUCKET: `bench_revoked_g${runId}`,
-  } as const;
-  await migrateAll(databaseUrl);
-  await seedPolicy(databaseUrl, prefix);
+  const bench = await prepareBenchEnv('G');
+  const { runId, databaseUrl, env } = bench;
   const logger = createLogger('bench', 'silent');
   const nginx = ensureNginx((line) => process.stderr.write(`${line}\n`));
   const identityConfig = loadIdentityConfig({ ...env, ISSUER });
@@ -133,9 +116,7 @@ async function main() {
     await withForwardAuth.stop();
     await Promise.all([upstream.close(), bareAuth.close(), authzServer.close(), identityServer.close()]);
     identity.stop();
-    const jsm = await jetstreamManager(identityRuntime.nc);
-    await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
-    await jsm.streams.delete(`KV_${env.REVOKED_SESSIONS_BUCKET}`).catch(() => false);
+    await removeBenchStreams(bench, identityRuntime.nc);
     await authzRuntime.close();
     await identityRuntime.close();
     await dropDatabase(databaseUrl);

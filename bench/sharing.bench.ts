@@ -1,13 +1,9 @@
 // make bench: the sharing target of issue 6 — resolve throughput (the view write included) against a bare Koa
 // endpoint answering 200, both loaded by the same tool (autocannon, in another process) in the same run.
-import { randomBytes } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
 import Koa from 'koa';
 import { dropDatabase } from '@portcullis/shared/db';
 import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
-import { migrateAll } from '../deploy/dev/migrate-all.js';
-import { seedPolicy } from '../deploy/dev/seed-policy.js';
 import { buildIdentityApp } from '../services/identity/src/app.js';
 import { loadIdentityConfig } from '../services/identity/src/config.js';
 import { identityEntities } from '../services/identity/src/entities/index.js';
@@ -20,33 +16,18 @@ import { buildTenancyApp } from '../services/tenancy/src/app.js';
 import { loadTenancyConfig } from '../services/tenancy/src/config.js';
 import { tenancyEntities } from '../services/tenancy/src/entities/index.js';
 import { tenancyMigrations } from '../services/tenancy/src/migrations/index.js';
+import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
 import { writeSection, type Result } from './support/report.js';
 import { runThroughputClient, type Throughput } from './support/run-throughput-client.js';
 
 const LINKS = 1_000;
 const CONNECTIONS = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
-const base = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/portcullis');
-const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const ISSUER = 'http://identity.bench.portcullis.test';
 
 async function main() {
-  const runId = randomBytes(3).toString('hex');
-  const dbUrl = new URL(base.toString());
-  dbUrl.pathname = `/portcullis_bench_${runId}`;
-  const databaseUrl = dbUrl.toString();
-  const prefix = `bench${runId}.`;
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    NATS_URL: natsUrl,
-    NATS_SUBJECT_PREFIX: prefix,
-    AUDIT_STREAM: `BENCH_S${runId.toUpperCase()}`,
-    REVOKED_SESSIONS_BUCKET: `bench_revoked_s${runId}`,
-  } as const;
-  await migrateAll(databaseUrl);
-  await seedPolicy(databaseUrl, prefix);
+  const bench = await prepareBenchEnv('S');
+  const { runId, databaseUrl, env } = bench;
   const logger = createLogger('bench', 'silent');
 
   const identityConfig = loadIdentityConfig({ ...env, ISSUER });
@@ -128,9 +109,7 @@ async function main() {
     await sharing.stop();
     identity.stop();
     tenancy.stop();
-    const jsm = await jetstreamManager(sharingRuntime.nc);
-    await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
-    await jsm.streams.delete(`KV_${env.REVOKED_SESSIONS_BUCKET}`).catch(() => false);
+    await removeBenchStreams(bench, sharingRuntime.nc);
     await sharingRuntime.close();
     await tenancyRuntime.close();
     await identityRuntime.close();

@@ -1,19 +1,16 @@
 // make bench: the tenancy targets of issue 4, with real identity and tenancy services on their own database and
 // NATS subjects. Writes its section of BENCHMARKS.md.
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { dropDatabase } from '@portcullis/shared/db';
 import { createLogger, listen } from '@portcullis/shared/http';
 import { requestJson } from '@portcullis/shared/nats';
 import { createRuntime } from '@portcullis/shared/runtime';
-import { migrateAll } from '../deploy/dev/migrate-all.js';
-import { seedPolicy } from '../deploy/dev/seed-policy.js';
 import { buildIdentityApp } from '../services/identity/src/app.js';
 import { loadIdentityConfig } from '../services/identity/src/config.js';
 import { identityEntities } from '../services/identity/src/entities/index.js';
@@ -22,13 +19,12 @@ import { buildTenancyApp } from '../services/tenancy/src/app.js';
 import { loadTenancyConfig } from '../services/tenancy/src/config.js';
 import { tenancyEntities } from '../services/tenancy/src/entities/index.js';
 import { tenancyMigrations } from '../services/tenancy/src/migrations/index.js';
+import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
 import { writeSection, type Result } from './support/report.js';
 import { tokensOf } from '../services/identity/src/services/auth.service.js';
 import { runLoadClient } from './support/run-load-client.js';
 
 const MEMBERS = 10_000;
-const base = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/portcullis');
-const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const ISSUER = 'http://identity.bench.portcullis.test';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -39,22 +35,8 @@ const stats = (samples: number[]) => {
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 async function main() {
-  const runId = randomBytes(3).toString('hex');
-  const dbUrl = new URL(base.toString());
-  dbUrl.pathname = `/portcullis_bench_${runId}`;
-  const databaseUrl = dbUrl.toString();
-  const prefix = `bench${runId}.`;
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    NATS_URL: natsUrl,
-    NATS_SUBJECT_PREFIX: prefix,
-    AUDIT_STREAM: `BENCH_T${runId.toUpperCase()}`,
-    REVOKED_SESSIONS_BUCKET: `bench_revoked_t${runId}`,
-  } as const;
-  await migrateAll(databaseUrl);
-  await seedPolicy(databaseUrl, prefix);
+  const bench = await prepareBenchEnv('T');
+  const { runId, databaseUrl, prefix, env } = bench;
   const logger = createLogger('bench', 'silent');
 
   const identityConfig = loadIdentityConfig({ ...env, ISSUER });
@@ -149,9 +131,7 @@ async function main() {
     await identityServer.close();
     identity.stop();
     tenancy.stop();
-    const jsm = await jetstreamManager(tenancyRuntime.nc);
-    await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
-    await jsm.streams.delete(`KV_${env.REVOKED_SESSIONS_BUCKET}`).catch(() => false);
+    await removeBenchStreams(bench, tenancyRuntime.nc);
     await tenancyRuntime.close();
     await identityRuntime.close();
     await dropDatabase(databaseUrl);
