@@ -5,5 +5,5 @@ export { auditContext, type AuditContext } from './audit-context.js';
 export { RevokedSessions } from './revoked-sessions.js';
 export { KeyCipher } from './key-cipher.js';
 export { SigningKeyService, SIGNING_ALGORITHM, type SigningKeyPolicy } from './signing-keys/signing-key.service.js';
-export { SigningKeySchema, type SigningKey } from './signing-keys/signing-key.entity.js';
+export { CREATE_SIGNING_KEYS_TABLE_SQL, SigningKeySchema, type SigningKey } from './signing-keys/signing-key.entity.js';
 export { serveJwks } from './signing-keys/serve-jwks.js';

@@ -23,3 +23,15 @@ export const SigningKeySchema = new EntitySchema<SigningKey>({
     retiredAt: { type: 'datetime', columnType: 'timestamptz', fieldName: 'retired_at', nullable: true },
   },
 });
+
+/** The signing_keys table, for the first migration of each service that signs tokens (the same everywhere). */
+export const CREATE_SIGNING_KEYS_TABLE_SQL = `
+create table signing_keys (
+  kid text primary key,
+  algorithm text not null,
+  public_jwk jsonb not null,
+  private_jwk_encrypted text not null,
+  created_at timestamptz not null default now(),
+  retired_at timestamptz
+);
+`;

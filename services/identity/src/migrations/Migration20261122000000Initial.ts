@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { CREATE_SIGNING_KEYS_TABLE_SQL } from '@portcullis/shared/auth';
 import { CREATE_OUTBOX_TABLE_SQL } from '@portcullis/shared/events';
 
 export class Migration20261122000000Initial extends Migration {
@@ -37,15 +38,8 @@ export class Migration20261122000000Initial extends Migration {
         used_at timestamptz
       );
       create index refresh_tokens_session_idx on refresh_tokens (session_id);
-      create table signing_keys (
-        kid text primary key,
-        algorithm text not null,
-        public_jwk jsonb not null,
-        private_jwk_encrypted text not null,
-        created_at timestamptz not null default now(),
-        retired_at timestamptz
-      );
     `);
+    this.addSql(CREATE_SIGNING_KEYS_TABLE_SQL);
     this.addSql(CREATE_OUTBOX_TABLE_SQL);
   }
 }

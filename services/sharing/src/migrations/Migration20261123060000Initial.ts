@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { CREATE_SIGNING_KEYS_TABLE_SQL } from '@portcullis/shared/auth';
 import { CREATE_OUTBOX_TABLE_SQL } from '@portcullis/shared/events';
 
 export class Migration20261123060000Initial extends Migration {
@@ -35,15 +36,8 @@ export class Migration20261123060000Initial extends Migration {
         viewed_at timestamptz not null default now()
       );
       create index share_views_share_idx on share_views (share_id, viewed_at desc);
-      create table signing_keys (
-        kid text primary key,
-        algorithm text not null,
-        public_jwk jsonb not null,
-        private_jwk_encrypted text not null,
-        created_at timestamptz not null default now(),
-        retired_at timestamptz
-      );
     `);
+    this.addSql(CREATE_SIGNING_KEYS_TABLE_SQL);
     this.addSql(CREATE_OUTBOX_TABLE_SQL);
   }
 }
