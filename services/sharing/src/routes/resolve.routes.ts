@@ -52,7 +52,8 @@ export function resolveRoutes(resolver: ShareResolver, limits: ResolveLimits): A
     tags: ['resolve'],
     public: true,
     before: [noLeaks, limitPerSource(limits)],
-    params: z.object({ token: z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/) }),
+    // Any text is a token that may or may not exist: a truncated or mistyped link is 404, like an unknown one.
+    params: z.object({ token: z.string().max(256) }),
     responses: {
       200: { description: 'The resource and a grant token', schema: ResolvedShare },
       401: { description: 'A `tenant` link without a bearer token' },

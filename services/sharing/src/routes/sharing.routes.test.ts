@@ -173,6 +173,7 @@ describe('resolving a link', () => {
   });
 
   it('answers 404 for an unknown or revoked link, 410 for an expired one or one out of views', async () => {
+    expect((await call('GET', resolveUrl('too-short'))).status).toBe(404);
     const headers = (await call('GET', resolveUrl('A'.repeat(43)))).headers;
     expect((await call('GET', resolveUrl('A'.repeat(43)))).status).toBe(404);
     expect(headers.get('cache-control')).toBe('no-store');

@@ -45,9 +45,12 @@ export class ShareResolver {
   async resolve(token: string, bearer: string | undefined, client: ClientInfo): Promise<ResolvedShare> {
     const shares = new ShareRepository(this.orm.em.fork());
     const tokenHash = hashShareToken(token);
-    const share = this.publicLinks.get(tokenHash) ?? (await shares.findByTokenHash(tokenHash));
-    if (!share) throw new NotFound('No such link.');
-    this.publicLinks.remember(tokenHash, share);
+    let share = this.publicLinks.get(tokenHash);
+    if (!share) {
+      share = await shares.findByTokenHash(tokenHash);
+      if (!share) throw new NotFound('No such link.');
+      this.publicLinks.remember(tokenHash, share);
+    }
     if (share.status !== 'active') return this.deny(share, 'revoked', null, client, new NotFound('No such link.'));
     const viewer = share.visibility === 'tenant' ? await this.member(share, bearer, client) : null;
     if (share.expiresAt && share.expiresAt.getTime() <= Date.now()) {
