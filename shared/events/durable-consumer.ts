@@ -21,6 +21,7 @@ export interface DurableConsumerOptions {
 }
 
 const SECOND_NS = 1_000_000_000;
+const ACK_WAIT_SECONDS = 5;
 
 /**
  * A durable pull consumer that survives NATS restarts: created on first start (from the stream's first message),
@@ -36,18 +37,24 @@ export class DurableConsumer {
   async start(): Promise<void> {
     const { nc, stream, durable, filterSubject } = this.options;
     const jsm = await jetstreamManager(nc);
+    // A delivery lost with a NATS connection (the server restarted, the client never saw the message) is redelivered
+    // only after ack_wait: kept short so that a restart delays events by seconds, not half a minute. A batch is stored
+    // in well under a second, so nothing is redelivered while it is still being handled.
+    const ackWait = ACK_WAIT_SECONDS * SECOND_NS;
+    let existing;
     try {
-      await jsm.consumers.info(stream, durable);
+      existing = await jsm.consumers.info(stream, durable);
     } catch {
       await jsm.consumers.add(stream, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         filter_subject: filterSubject,
-        ack_wait: 30 * SECOND_NS,
+        ack_wait: ackWait,
         max_deliver: -1,
       });
     }
+    if (existing && existing.config.ack_wait !== ackWait) await jsm.consumers.update(stream, durable, { ack_wait: ackWait });
     this.loop = this.run();
   }
 

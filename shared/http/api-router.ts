@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
-import { parseOrThrow, requestBody } from './validation.js';
+import { assertStorableText, parseOrThrow, requestBody } from './validation.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -85,6 +85,10 @@ export class ApiRouter {
         query: spec.query ? parseOrThrow(spec.query, ctx.query, 'query') : undefined,
         params: spec.params ? parseOrThrow(spec.params, (ctx as unknown as { params: unknown }).params, 'params') : undefined,
       } as RouteInput<B, Q, P>;
+      // After parsing: only what the route declared (and so may store or search for) is checked. Path parameters are
+      // ids the schemas pin down, or text only looked up (a mistyped share link stays a 404).
+      assertStorableText(input.body, 'body');
+      assertStorableText(input.query, 'query');
       await handler(ctx, input);
     };
     // @koa/router's typings are stricter than Koa's plain Middleware; the runtime contract is the same.

@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
-import { PayloadTooLarge, UnsupportedMediaType } from './errors.js';
+import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from './errors.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -20,6 +20,18 @@ export function jsonBody(limitBytes = DEFAULT_BODY_LIMIT_BYTES) {
     if (hasBody(ctx) && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) && !ctx.is('json')) {
       throw new UnsupportedMediaType();
     }
-    await parse(ctx, next);
+    let parsed = false;
+    try {
+      await parse(ctx, async () => {
+        parsed = true;
+      });
+    } catch (error) {
+      // Errors with a status (too large, bad JSON, unknown encoding) say what is wrong; one without is a body that
+      // could not be decoded at all, such as "gzip" content that is not gzip — the caller's fault, not ours.
+      if (typeof (error as { status?: unknown }).status === 'number') throw error;
+      throw new InvalidRequest(`The request body could not be decoded as its content-encoding (${ctx.get('content-encoding') || 'identity'}) says.`);
+    }
+    // The parser answers a request already closed by the caller itself, without going on.
+    if (parsed) await next();
   };
 }

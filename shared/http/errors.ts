@@ -88,7 +88,8 @@ export class TooManyRequests extends HttpError {
 }
 
 export class ServiceUnavailable extends HttpError {
-  constructor(detail = 'The service is temporarily unavailable.') {
+  constructor(detail = 'The service is temporarily unavailable.', retryAfterSeconds?: number) {
     super(503, 'Service Unavailable', detail);
+    if (retryAfterSeconds !== undefined) this.headers['retry-after'] = String(retryAfterSeconds);
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type Koa from 'koa';
+import { PROBLEM_CONTENT_TYPE } from './problem-middleware.js';
 
 export interface RunningServer {
   server: Server;
@@ -9,9 +10,30 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
+const UNPARSABLE: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * A request Node cannot parse (headers over its 16 KB limit, a broken request line) never reaches Koa; Node's own answer
+ * is a bare status line. This one is problem+json like every other error, under the same conditions as Node's.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
+  const inFlight = (socket as unknown as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+    const [status, title] = UNPARSABLE[error.code ?? ''] ?? [400, 'Bad Request'];
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail: 'The request could not be read as HTTP.' });
+    socket.write(`HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
 /** Listens on `port` (0 picks a free one) and returns the URL; `close` also drops idle keep-alive sockets. */
 export async function listen(app: Koa, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const server = createServer(app.callback());
+  server.on('clientError', answerUnparsable);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

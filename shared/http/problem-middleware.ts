@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { ZodError } from 'zod';
-import { HttpError, InvalidRequest, PayloadTooLarge } from './errors.js';
+import { isDependencyUnavailable } from './dependency-errors.js';
+import { HttpError, InvalidRequest, PayloadTooLarge, ServiceUnavailable } from './errors.js';
 import { zodIssuesToFieldErrors } from './validation.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -25,6 +26,7 @@ export function toHttpError(error: unknown, bodyLimitBytes: number): HttpError {
   if (typeof status === 'number' && status >= 400 && status < 500 && carrier.expose !== false) {
     return new HttpError(status, (error as Error).message || 'Client error');
   }
+  if (isDependencyUnavailable(error)) return new ServiceUnavailable('A dependency of the service is unreachable; try again shortly.', 2);
   return new HttpError(500, 'Internal Server Error', 'An unexpected error occurred.');
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createLogger, listen, type RunningServer } from '@portcullis/shared/http';
 import { createRuntime, type ServiceRuntime } from '@portcullis/shared/runtime';
@@ -220,6 +223,49 @@ export async function startSharing(identity: { url: string; config: { ISSUER: st
 /** What authz needs to accept a sharing instance's grant tokens. */
 export function grantTokenEnv(sharing: RunningSharing): Record<string, string> {
   return { SHARING_JWKS_URL: `${sharing.url}/.well-known/jwks.json`, GRANT_TOKEN_ISSUER: sharing.config.GRANT_TOKEN_ISSUER };
+}
+
+export interface EveryService {
+  identity: RunningIdentity;
+  tenancy: RunningTenancy;
+  sharing: RunningSharing;
+  audit: RunningAudit;
+  authz: RunningAuthz;
+  close: () => Promise<void>;
+}
+
+/**
+ * All five services, wired as in production: everyone trusts identity, authz also takes sharing's grant tokens.
+ * `env` goes to every service; `sharing` to sharing alone (its resolve limit, say). Invitation mail goes to a temp dir.
+ */
+export async function startEveryService(env: Record<string, string> = {}, only: { sharing?: Record<string, string> } = {}): Promise<EveryService> {
+  const identity = await startIdentity(env);
+  const [tenancy, sharing, audit] = await Promise.all([
+    startTenancy(identity, { MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'portcullis-mail-')), ...env }),
+    startSharing(identity, { ...env, ...only.sharing }),
+    startAudit(identity, env),
+  ]);
+  const authz = await startAuthz(identity, { ...env, ...grantTokenEnv(sharing) });
+  return {
+    identity,
+    tenancy,
+    sharing,
+    audit,
+    authz,
+    close: async () => {
+      await Promise.all([authz.close(), audit.close(), sharing.close(), tenancy.close()]);
+      await identity.close();
+    },
+  };
+}
+
+/** Users straight into identity's table, active, with no usable password: enough for tenancy's directory lookups. */
+export async function directoryUsers(identity: RunningIdentity, ids: string[], label = 'user'): Promise<void> {
+  await identity.runtime.orm.em.fork().execute(
+    `insert into identity.users (id, email, name, password_hash, status)
+     select id::uuid, ? || '-' || id || '@test.portcullis', ?, 'unused', 'active' from jsonb_array_elements_text(?::jsonb) id`,
+    [label, label, JSON.stringify(ids)],
+  );
 }
 
 /** A JSON call with a bearer token; answers the status and the parsed body (undefined when empty). */

@@ -18,8 +18,9 @@ export interface AuthzApp {
 }
 
 export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logger: Logger): AuthzApp {
+  const accessTokens = new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) });
   const verifier = new BearerVerifier({
-    [ACCESS_TOKEN_TYPE]: new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) }),
+    [ACCESS_TOKEN_TYPE]: accessTokens,
     [GRANT_TOKEN_TYPE]: new TokenVerifier({
       kind: 'grant',
       issuer: config.GRANT_TOKEN_ISSUER,
@@ -36,7 +37,7 @@ export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logg
     // No per-request ORM context: every decision comes from memory (the policy engine), on the gateway's hot path.
     readiness: runtime.readiness,
     // Forward-auth first: it is the gateway's sub-request for every call, so it should be matched first.
-    routers: [forwardAuthRoutes(forwardAuth, verifier, runtime.revokedSessions.check), checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth)],
+    routers: [forwardAuthRoutes(forwardAuth, { accessTokens: new BearerVerifier({ [ACCESS_TOKEN_TYPE]: accessTokens }), withGrantTokens: verifier }, runtime.revokedSessions.check), checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth)],
   });
   return { app, decisions };
 }

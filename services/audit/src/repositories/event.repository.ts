@@ -16,6 +16,11 @@ export interface EventFilter {
   afterSequence?: string;
 }
 
+/** Whether `text` can be a sequence: a Postgres bigint, so at most 2^63 − 1 (19 digits are not all in range). */
+export function isSequence(text: string): boolean {
+  return /^\d{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n;
+}
+
 export interface NewStoredEvent {
   event: AuditEvent;
   sequence: string;

@@ -2,19 +2,22 @@ import { z } from 'zod';
 import type { Middleware } from 'koa';
 import { ApiRouter, Forbidden } from '@portcullis/shared/http';
 import { principalOf } from '@portcullis/shared/auth';
-import type { EventFilter } from '../repositories/event.repository.js';
+import { isSequence, type EventFilter } from '../repositories/event.repository.js';
 import type { AuditAccessService, AuditScope } from '../services/audit-access.service.js';
 import type { ChainVerifier } from '../services/chain-verifier.js';
 import type { EventExporter } from '../services/event-export.js';
 import type { EventQueryService } from '../services/event-query.service.js';
 import type { LiveEvents } from '../services/live-events.js';
 
+// ISO 8601 has a year 0000 (1 BC); Postgres does not, and would fail the query with a 500.
+const Instant = z.iso.datetime({ offset: true }).refine((value) => new Date(value).getUTCFullYear() >= 1, 'must be in year 1 or later');
+
 export const EventsQuery = z.object({
   type: z.string().regex(/^portcullis\.[a-z]+\.[a-z_]+\.[a-z_]+$/, 'must be a full event type, e.g. portcullis.identity.login.succeeded').optional(),
   actor_id: z.string().min(1).max(64).optional(),
   tenant_id: z.uuid().optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
@@ -35,10 +38,10 @@ const EventItem = z.object({
 
 const StreamQuery = EventsQuery.omit({ cursor: true, limit: true }).extend({
   /** For clients that cannot send the Last-Event-ID header (the header wins). */
-  last_event_id: z.string().regex(/^\d{1,19}$/).optional(),
+  last_event_id: z.string().regex(/^\d{1,19}$/).refine(isSequence, 'a sequence number up to 2^63 − 1').optional(),
 });
 const ExportQuery = EventsQuery.omit({ cursor: true, limit: true }).extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') });
-const Sequence = z.string().regex(/^\d{1,19}$/, 'a sequence number');
+const Sequence = z.string().regex(/^\d{1,19}$/, 'a sequence number').refine(isSequence, 'a sequence number up to 2^63 − 1');
 
 type Filters = z.infer<typeof StreamQuery>;
 
@@ -105,9 +108,10 @@ export function eventRoutes(readers: AuditReaders, requireAuth: Middleware): Api
       responses: { 200: { description: 'application/x-ndjson or text/csv, streamed' } },
     }, async (ctx, { query }) => {
       const scope = access.scopeFor(principalOf(ctx), 'export', query.tenant_id);
+      const body = await exporter.stream(filterOf(query, scope), query.format);
       ctx.type = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson';
       ctx.attachment(`audit-events.${query.format}`);
-      ctx.body = exporter.stream(filterOf(query, scope), query.format);
+      ctx.body = body;
     })
     .get('/verify', {
       summary: 'Recompute the hash chain (optionally between two sequences) and name the first altered or missing event',

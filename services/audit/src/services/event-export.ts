@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify';
 import type { AuditEvent } from '@portcullis/shared/events';
+import type { StoredEvent } from '../entities/stored-event.entity.js';
 import { EventRepository, type EventFilter } from '../repositories/event.repository.js';
 
 export type ExportFormat = 'ndjson' | 'csv';
@@ -20,9 +21,12 @@ export const CSV_COLUMNS = [
 export class EventExporter {
   constructor(private readonly orm: MikroORM) {}
 
-  stream(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, format: ExportFormat): Readable {
-    if (format === 'ndjson') return Readable.from(this.lines(filter));
-    return Readable.from(this.rows(filter)).pipe(
+  async stream(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, format: ExportFormat): Promise<Readable> {
+    // The first chunk is read before anything is sent: a database that fails at once gets a problem answer (503), not
+    // a connection cut after a 200. A failure later, mid-stream, can only end the connection.
+    const first = await this.chunk(filter, '0');
+    if (format === 'ndjson') return Readable.from(this.lines(filter, first));
+    return Readable.from(this.rows(filter, first)).pipe(
       stringify({
         header: true,
         columns: [...CSV_COLUMNS],
@@ -32,21 +36,23 @@ export class EventExporter {
   }
 
   /** NDJSON: each event as published plus `sequence` and `hash`, as the list answers it. */
-  private async *lines(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>): AsyncGenerator<string> {
-    for await (const { event, sequence, hash } of this.events(filter)) yield `${JSON.stringify({ ...event, sequence, hash })}\n`;
+  private async *lines(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, first: StoredEvent[]): AsyncGenerator<string> {
+    for await (const { event, sequence, hash } of this.events(filter, first)) yield `${JSON.stringify({ ...event, sequence, hash })}\n`;
   }
 
-  private async *rows(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>): AsyncGenerator<Record<string, unknown>> {
-    for await (const { event, sequence, hash } of this.events(filter)) yield csvRow(event, sequence, hash);
+  private async *rows(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, first: StoredEvent[]): AsyncGenerator<Record<string, unknown>> {
+    for await (const { event, sequence, hash } of this.events(filter, first)) yield csvRow(event, sequence, hash);
   }
 
-  private async *events(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>): AsyncGenerator<{ event: AuditEvent; sequence: string; hash: string }> {
-    let after = '0';
-    for (;;) {
-      const chunk = await new EventRepository(this.orm.em.fork()).find({ ...filter, afterSequence: after }, CHUNK);
+  private chunk(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, after: string): Promise<StoredEvent[]> {
+    return new EventRepository(this.orm.em.fork()).find({ ...filter, afterSequence: after }, CHUNK);
+  }
+
+  private async *events(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, first: StoredEvent[]): AsyncGenerator<{ event: AuditEvent; sequence: string; hash: string }> {
+    for (let chunk = first; ; ) {
       for (const row of chunk) yield { event: row.event, sequence: String(row.sequence), hash: row.hash };
       if (chunk.length < CHUNK) return;
-      after = String(chunk[chunk.length - 1].sequence);
+      chunk = await this.chunk(filter, String(chunk[chunk.length - 1].sequence));
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { InvalidRequest } from '@portcullis/shared/http';
 import type { AuditEvent } from '@portcullis/shared/events';
-import { EventRepository, type EventFilter } from '../repositories/event.repository.js';
+import { EventRepository, isSequence, type EventFilter } from '../repositories/event.repository.js';
 
 export type EventItem = AuditEvent & { sequence: string; hash: string };
 
@@ -16,7 +16,7 @@ export function encodeCursor(sequence: string): string {
 
 export function decodeCursor(cursor: string): string {
   const match = /^seq:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new InvalidRequest('The cursor is not valid.', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  if (!match || !isSequence(match[1])) throw new InvalidRequest('The cursor is not valid.', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
   return match[1];
 }
 

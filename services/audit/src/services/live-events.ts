@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { Readable } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { InvalidRequest } from '@portcullis/shared/http';
-import { EventRepository, type EventFilter } from '../repositories/event.repository.js';
+import { EventRepository, isSequence, type EventFilter } from '../repositories/event.repository.js';
 
 export interface LiveStreamOptions {
   /** Sequence of the last event the client has (Last-Event-ID); without it, only events stored from now on. */
@@ -35,7 +35,7 @@ export class LiveEvents {
   }
 
   async open(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, options: LiveStreamOptions): Promise<Readable> {
-    if (options.lastEventId !== undefined && !/^\d{1,19}$/.test(options.lastEventId)) {
+    if (options.lastEventId !== undefined && !isSequence(options.lastEventId)) {
       throw new InvalidRequest('Last-Event-ID must be the id (sequence) of an event from this stream.');
     }
     const start = options.lastEventId ?? (await new EventRepository(this.orm.em.fork()).head())?.sequence ?? '0';

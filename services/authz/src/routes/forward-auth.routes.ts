@@ -11,7 +11,13 @@ function originalCall(ctx: Context): { method: string; uri: string } {
   return { method, uri };
 }
 
-export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: PrincipalVerifier, isRevoked: SessionRevocationCheck): ApiRouter {
+/** Verifiers by what the route accepts: access tokens only, or share grant tokens as well. */
+export interface ForwardAuthVerifiers {
+  accessTokens: PrincipalVerifier;
+  withGrantTokens: PrincipalVerifier;
+}
+
+export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifiers: ForwardAuthVerifiers, isRevoked: SessionRevocationCheck): ApiRouter {
   return new ApiRouter('/v1').get('/forward-auth', {
     summary: 'Gateway sub-request: 200 with x-auth-* headers, or 401/403',
     tags: ['gateway'],
@@ -22,10 +28,10 @@ export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifier: Pri
     const result = await forwardAuth.decide({
       method,
       uri,
-      authenticate: async () => {
+      authenticate: async ({ grantTokens }) => {
         const token = bearerToken(ctx);
         if (!token) throw new Unauthorized();
-        const principal = await verifier.verify(token);
+        const principal = await (grantTokens ? verifiers.withGrantTokens : verifiers.accessTokens).verify(token);
         if (await isRevoked(principal)) throw new Unauthorized('The session has ended.');
         return principal;
       },

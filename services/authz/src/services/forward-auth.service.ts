@@ -6,8 +6,8 @@ import type { RouteTable } from './route-table.js';
 export interface ForwardAuthRequest {
   method: string;
   uri: string;
-  /** Resolves the bearer token to a principal, or throws Unauthorized. */
-  authenticate: () => Promise<Principal>;
+  /** Resolves the bearer token to a principal, or throws Unauthorized; a grant token only where the route takes one. */
+  authenticate: (options: { grantTokens: boolean }) => Promise<Principal>;
 }
 
 export interface ForwardAuthResult {
@@ -26,10 +26,10 @@ export class ForwardAuthService {
     if (decision.kind === 'public') return { headers: {} };
     if (decision.kind === 'unknown') {
       // Still authenticate first, so a caller without a token learns that (401) rather than 403.
-      await request.authenticate();
+      await request.authenticate({ grantTokens: false });
       throw new Forbidden('This route is not in the gateway route table.');
     }
-    const principal = await request.authenticate();
+    const principal = await request.authenticate({ grantTokens: decision.kind === 'authenticated' && decision.grantTokens === true });
     const headers: Record<string, string> = {
       'x-auth-user-id': principal.user_id,
       ...(principal.impersonator_id ? { 'x-auth-impersonator-id': principal.impersonator_id } : {}),

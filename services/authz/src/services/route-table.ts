@@ -5,7 +5,7 @@ import { PolicyParseError, policyDir } from '@portcullis/shared/authz';
 
 export type RouteDecision =
   | { kind: 'public' }
-  | { kind: 'authenticated' }
+  | { kind: 'authenticated'; grantTokens?: true }
   | { kind: 'policy'; object: string; action: string; tenantId?: string }
   | { kind: 'unknown' };
 
@@ -27,6 +27,15 @@ function splitPath(path: string): string[] {
   return path.split('?')[0].split('/').filter(Boolean);
 }
 
+/** As @koa/router decodes a path parameter: a segment that is not valid percent-encoding is taken as sent. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function matchSegments(pattern: string[], actual: string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
@@ -34,7 +43,7 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
     if (expected === '**') return params;
     const segment = actual[i];
     if (segment === undefined) return undefined;
-    if (expected.startsWith(':')) params[expected.slice(1)] = decodeURIComponent(segment);
+    if (expected.startsWith(':')) params[expected.slice(1)] = decodeSegment(segment);
     else if (expected !== '*' && expected !== segment) return undefined;
   }
   return pattern.length === actual.length ? params : undefined;
@@ -46,7 +55,7 @@ export class RouteTable {
 
   static load(dir = policyDir()): RouteTable {
     const file = join(dir, 'routes.yaml');
-    let raw: { public?: string[]; authenticated?: string[]; routes?: RouteEntry[] };
+    let raw: { public?: string[]; authenticated?: string[]; grant_tokens?: string[]; routes?: RouteEntry[] };
     try {
       raw = parseYaml(readFileSync(file, 'utf8'));
     } catch (error) {
@@ -60,6 +69,7 @@ export class RouteTable {
     const routes: CompiledRoute[] = [
       ...(raw.public ?? []).map((e) => simple(e, { kind: 'public' })),
       ...(raw.authenticated ?? []).map((e) => simple(e, { kind: 'authenticated' })),
+      ...(raw.grant_tokens ?? []).map((e) => simple(e, { kind: 'authenticated', grantTokens: true })),
       ...(raw.routes ?? []).map((entry) => {
         if (!entry.method || !entry.path || !entry.object || !entry.action) {
           throw new PolicyParseError(file, 1, `route ${JSON.stringify(entry)} needs method, path, object and action`);

@@ -53,6 +53,15 @@ export class ImpersonationRepository {
     );
   }
 
+  /**
+   * Serializes one impersonator's starts until commit. Locking the open session is not enough: when it is ended and
+   * replaced by a concurrent start, the other start no longer sees any open one and would insert a second (a 500 from
+   * the one-open-session index).
+   */
+  async lockImpersonator(impersonatorId: string): Promise<void> {
+    await this.em.execute('select 1 from users where id = ? for no key update', [impersonatorId]);
+  }
+
   /** The impersonator's open one (not ended; it may have expired), locked. */
   async openOf(impersonatorId: string): Promise<ImpersonationSession | null> {
     const rows = await this.em.execute<Row[]>(`${SELECT} where s.impersonator_id = ? and s.ended_at is null for update of s`, [impersonatorId]);

@@ -34,10 +34,14 @@ export class ThrottleRepository {
     return new Date(row.locked_until);
   }
 
-  /** Forgets these keys; returns those that had been locked. */
+  /**
+   * Forgets these keys; returns those that had been locked. The rows are locked in key order first: two sign-ins
+   * resetting the same account and source at once would otherwise lock them in either order and deadlock.
+   */
   async reset(keys: string[]): Promise<string[]> {
     const rows = await this.em.execute<{ key: string }[]>(
-      'delete from login_throttle where key in (select jsonb_array_elements_text(?::jsonb)) returning key, locked_until',
+      `with doomed as (select key from login_throttle where key in (select jsonb_array_elements_text(?::jsonb)) order by key for update)
+       delete from login_throttle t using doomed where t.key = doomed.key returning t.key, t.locked_until`,
       [JSON.stringify(keys)],
     );
     return (rows as unknown as { key: string; locked_until: Date | null }[]).filter((r) => r.locked_until !== null).map((r) => r.key);

@@ -59,6 +59,7 @@ export class ImpersonationService {
     const expiresAt = new Date(startedAt.getTime() + minutes * 60_000);
     let replaced: string[] = [];
     const target = await this.orm.em.fork().transactional(async (tx) => {
+      await new ImpersonationRepository(tx).lockImpersonator(principal.user_id);
       const user = await new UserRepository(tx).findById(input.target_user_id);
       if (!user) throw new NotFound('No such user.');
       if (user.status !== 'active') throw new Conflict('The user is disabled.');

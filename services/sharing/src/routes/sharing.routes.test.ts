@@ -202,6 +202,8 @@ describe('resolving a link', () => {
     expect((await call('GET', resolveUrl(share.token), mallory.token)).status).toBe(404);
     expect((await call('GET', resolveUrl(share.token), outsider.token)).status).toBe(404);
     expect((await call('GET', resolveUrl(share.token), 'not-a-token')).status).toBe(401);
+    // A platform role sees every tenant but makes nobody a member: a platform admin who is not in the tenant gets 404 too.
+    expect((await call('GET', resolveUrl(share.token), root.token)).status).toBe(404);
     const opened = await call('GET', resolveUrl(share.token), vera.token);
     expect(opened.status).toBe(200);
     const views = await call('GET', shares(tenantA, `/${share.id}/views`), bob.token);
@@ -210,7 +212,7 @@ describe('resolving a link', () => {
     const denied = await sharing.runtime.orm.em
       .fork()
       .execute<{ reason: string }[]>("select payload->'data'->>'reason' as reason from sharing.outbox where payload->>'subject' like ? and payload->>'type' like '%denied' order by created_at", [`%share:${share.id}`]);
-    expect(denied.map((d) => d.reason)).toEqual(['sign_in_required', 'not_a_member', 'not_a_member']);
+    expect(denied.map((d) => d.reason)).toEqual(['sign_in_required', 'not_a_member', 'not_a_member', 'not_a_member']);
   });
 
   it('counts views exactly: max_views 5 hit by 50 parallel resolves lets exactly 5 through', async () => {

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { PrincipalVerifier, Principal, SessionRevocationCheck } from '@portcullis/shared/auth';
-import { tenantDomain, type Authorizer } from '@portcullis/shared/authz';
+import type { Authorizer } from '@portcullis/shared/authz';
 import type { Outbox } from '@portcullis/shared/events';
 import { Gone, NotFound, Unauthorized, type ClientInfo, type Logger } from '@portcullis/shared/http';
 import { SharingEvent } from '../events/sharing-events.js';
@@ -81,7 +81,9 @@ export class ShareResolver {
     if (!bearer) return this.deny(share, 'sign_in_required', null, client, new Unauthorized('Sign in to open this link.'));
     const principal = await this.verifier.verify(bearer);
     if (await this.isRevoked(principal)) throw new Unauthorized('The session has ended.');
-    if (!this.authorizer.isAllowed(principal, tenantDomain(share.tenantId), 'tenant', 'read')) {
+    // Membership itself, not "may read the tenant": a platform role (an auditor's, say) reaches every tenant but makes
+    // nobody a member, and a `tenant` link is for the tenant's members (the contract: a non-member gets 404).
+    if (!this.authorizer.isMember(principal, share.tenantId)) {
       return this.deny(share, 'not_a_member', principal, client, new NotFound('No such link.'));
     }
     return principal;
