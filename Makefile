@@ -1,5 +1,5 @@
 # Portcullis — the two commands a newcomer needs are `make dev` and `make test`.
-.PHONY: dev test test-scale lint typecheck migrate install clean-dev policy-check policy-test bench audit-verify
+.PHONY: dev test test-scale test-reliability lint typecheck migrate install clean-dev policy-check policy-test bench bench-compare audit-verify
 
 NPM ?= npm
 TSX := node --import tsx
@@ -20,6 +20,7 @@ test: install
 	$(TSX) services/authz/src/cli/policy.ts check
 	$(TSX) services/authz/src/cli/policy.ts test
 	$(TSX) deploy/dev/with-infra.ts npx vitest run
+	$(TSX) deploy/dev/with-infra.ts npx vitest run --config vitest.reliability.config.ts
 
 ## make lint: the type check and eslint over everything.
 lint: install
@@ -40,19 +41,24 @@ policy-test: install
 test-scale: install
 	$(TSX) deploy/dev/with-infra.ts npx vitest run test/many-instances-on-a-nats-cluster-revoke-within-a-second-and-lose-no-event.test.ts
 
+## make test-reliability [SUITE=name]: the fault, bad-input, forged-token, isolation, abuse and load suites (also part of
+## make test), then RELIABILITY.md from the figures they recorded.
+test-reliability: install
+	$(TSX) deploy/dev/with-infra.ts npx vitest run --config vitest.reliability.config.ts $(SUITE)
+	$(TSX) test/reliability/render.ts
+
 ## make audit-verify: recompute the audit hash chain in DATABASE_URL offline; names the first altered or missing event.
 audit-verify: install
 	$(TSX) services/audit/src/cli/audit.ts verify
 
-## make bench: performance targets, measured on this machine; results in BENCHMARKS.md.
+## make bench: every benchmark beside its baseline (≈10 min; QUICK=1: smaller sizes, ≈3 min), against a real Postgres and
+## NATS (reused or started); writes bench/results/<date>[-quick].json, its SVG charts and BENCHMARKS.md.
 bench: install
-	$(TSX) deploy/dev/with-infra.ts node --expose-gc --import tsx bench/policy.bench.ts
-	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/tenancy.bench.ts
-	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/audit.bench.ts
-	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/sharing.bench.ts
-	$(TSX) deploy/dev/with-infra.ts node --expose-gc --import tsx bench/audit-ingest.bench.ts
-	$(TSX) deploy/dev/with-infra.ts node --import tsx bench/gateway.bench.ts
-	$(TSX) bench/auth.bench.ts
+	$(TSX) bench/run.ts $(if $(filter 1,$(QUICK)),--quick)
+
+## make bench-compare: the newest results against the previous committed ones; flags (exit 1) regressions over 20%.
+bench-compare: install
+	$(TSX) bench/compare.ts $(if $(filter 1,$(QUICK)),--quick)
 
 ## make migrate: apply pending migrations to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portcullis).
 migrate: install

@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'services/*/src/**/*.test.ts', 'deploy/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**'],
+    include: ['shared/**/*.test.ts', 'services/*/src/**/*.test.ts', 'deploy/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+    // test/reliability runs on its own, one file at a time (vitest.reliability.config.ts).
+    exclude: ['**/node_modules/**', 'test/reliability/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
