@@ -19,16 +19,19 @@ dev: install
 test: install
 	$(TSX) services/authz/src/cli/policy.ts check
 	$(TSX) services/authz/src/cli/policy.ts test
+	$(TSX) deploy/dev/ensure-chromium.ts
 	$(TSX) deploy/dev/with-infra.ts npx vitest run
 	$(TSX) deploy/dev/with-infra.ts npx vitest run --config vitest.reliability.config.ts
 
 ## make lint: the type check and eslint over everything.
 lint: install
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p services/console/tsconfig.json --noEmit
 	npx eslint .
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p services/console/tsconfig.json --noEmit
 
 ## make policy-check / policy-test: the policy command's checks on policies/ (also part of make test).
 policy-check: install

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { bootstrapAdmin } from './bootstrap-admin.js';
+import { buildConsole } from './console.js';
 import { ensureInfra, InfraError, type Infra } from './infra.js';
 import { migrateAll } from './migrate-all.js';
 import { ensureNginx, startGateway, type NginxHandle } from './nginx.js';
@@ -35,7 +36,8 @@ const services: ServiceSpec[] = [
     name: 'tenancy',
     port: tenancyPort,
     entry: 'services/tenancy/src/main.ts',
-    env: trustIdentity,
+    // Invitation mail links to the console's accept page.
+    env: { ...trustIdentity, APP_URL: env.APP_URL || gatewayUrl },
   },
   {
     name: 'sharing',
@@ -127,11 +129,14 @@ try {
   const upstreams = Object.fromEntries(
     GATEWAY_SERVICES.map((name) => [name, [`127.0.0.1:${services.find((s) => s.name === name)!.port}`]]),
   ) as Record<GatewayService, string[]>;
-  gateway = await startGateway({ binary: ensureNginx((line) => console.log(`[gateway] ${line}`)), dir: '.dev/nginx', listen: `127.0.0.1:${gatewayPort}`, upstreams });
+  const consoleRoot = await buildConsole();
+  console.log(`[console] built ${consoleRoot}`);
+  gateway = await startGateway({ binary: ensureNginx((line) => console.log(`[gateway] ${line}`)), dir: '.dev/nginx', listen: `127.0.0.1:${gatewayPort}`, upstreams, consoleRoot });
 
   const lines = [
     '',
     'Portcullis is running.',
+    `  console   ${gatewayUrl}/   (the admin console: sign in as the platform admin below)`,
     `  gateway   ${gatewayUrl}   (nginx: /identity/, /tenancy/, /sharing/, /audit/, /authz/, each call checked by authz forward-auth)`,
     ...services.map((s) => `  ${s.name.padEnd(9)} http://127.0.0.1:${s.port}   (openapi: /openapi.json, health: /healthz, /readyz, /metrics)`),
     `  JWKS      http://127.0.0.1:${identityPort}/.well-known/jwks.json (access tokens), ${sharingUrl}/.well-known/jwks.json (share grant tokens)`,

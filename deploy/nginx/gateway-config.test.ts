@@ -16,7 +16,7 @@ describe('the gateway config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-check-'));
     const file = join(dir, 'nginx.conf');
     const upstreams = { identity: ['127.0.0.1:4001', '127.0.0.1:5001'], tenancy: ['127.0.0.1:4002'], sharing: ['127.0.0.1:4003'], audit: ['127.0.0.1:4004'], authz: ['127.0.0.1:4005', '127.0.0.1:5005'] };
-    writeFileSync(file, renderGatewayConfig({ listen: '127.0.0.1:18080', upstreams, runtimeDir: dir }));
+    writeFileSync(file, renderGatewayConfig({ listen: '127.0.0.1:18080', upstreams, runtimeDir: dir, consoleRoot: dir }));
     const result = spawnSync(ensureNginx(() => undefined), ['-t', '-p', dir, '-c', file], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
   });

@@ -15,6 +15,8 @@ export interface GatewayConfigOptions {
   /** Workers run as root when nginx is started by root for development (no www-data setup needed). */
   runAsRoot?: boolean;
   workerProcesses?: number | 'auto';
+  /** The admin console's built files (services/console/dist), served at `/`; without it `/` answers 404 problem+json. */
+  consoleRoot?: string;
 }
 
 const AUTH_HEADERS = ['x-auth-user-id', 'x-auth-tenant-id', 'x-auth-impersonator-id'] as const;
@@ -103,10 +105,12 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
       '        }',
     ]),
     '',
-    '        location / {',
-    '            default_type application/problem+json;',
-    `            return 404 '${problem(404, 'Not Found', 'No such route: the gateway serves /identity/, /tenancy/, /sharing/, /audit/ and /authz/.')}';`,
-    '        }',
+    ...(options.consoleRoot ? consoleLocations(options.consoleRoot) : [
+      '        location / {',
+      '            default_type application/problem+json;',
+      `            return 404 '${problem(404, 'Not Found', 'No such route: the gateway serves /identity/, /tenancy/, /sharing/, /audit/ and /authz/.')}';`,
+      '        }',
+    ]),
     '    }',
     '}',
     '',
@@ -114,13 +118,61 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
   return lines.join('\n');
 }
 
+/** The types a Vite build has (browsers refuse module scripts served as anything but JavaScript); no mime.types file needed. */
+const CONSOLE_TYPES = [
+  '        types {',
+  ...Object.entries({
+    'text/html': 'html',
+    'text/javascript': 'js mjs',
+    'text/css': 'css',
+    'application/json': 'json map',
+    'image/svg+xml': 'svg',
+    'image/png': 'png',
+    'image/x-icon': 'ico',
+    'font/woff2': 'woff2',
+  }).map(([type, extensions]) => `            ${type} ${extensions};`),
+  '        }',
+  '        default_type application/octet-stream;',
+];
+
+/**
+ * The console: a single-page app, so every other path answers index.html and the app routes it. Its hashed assets are
+ * cached for good; index.html never, so a new build is seen at once. The CSP allows nothing but this origin (the TOTP
+ * QR code is a data: image).
+ */
+function consoleLocations(root: string): string[] {
+  const headers = [
+    `            add_header Content-Security-Policy "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'" always;`,
+    '            add_header X-Content-Type-Options nosniff always;',
+    '            add_header Referrer-Policy no-referrer always;',
+  ];
+  return [
+    '        # The admin console (services/console): static files, on the same public APIs as every other client.',
+    ...CONSOLE_TYPES,
+    '        location / {',
+    `            root ${root};`,
+    '            try_files $uri /index.html;',
+    '            add_header Cache-Control "no-store" always;',
+    ...headers,
+    '        }',
+    '        location /assets/ {',
+    `            root ${root};`,
+    '            add_header Cache-Control "public, max-age=31536000, immutable" always;',
+    ...headers,
+    '        }',
+  ];
+}
+
 function variable(header: string): string {
   return header.replace(/^x-/, '').replaceAll('-', '_');
 }
+
+/** Where the committed config expects the console's built files (copy services/console/dist there). */
+export const DEFAULT_CONSOLE_ROOT = '/usr/share/portcullis/console';
 
 /** The default deployment: every service on its contract port on this host, the gateway on 8080. */
 export function defaultGatewayConfig(): string {
   const ports: Record<GatewayService, number> = { identity: 4001, tenancy: 4002, sharing: 4003, audit: 4004, authz: 4005 };
   const upstreams = Object.fromEntries(GATEWAY_SERVICES.map((s) => [s, [`127.0.0.1:${ports[s]}`]])) as Record<GatewayService, string[]>;
-  return renderGatewayConfig({ listen: '8080', upstreams });
+  return renderGatewayConfig({ listen: '8080', upstreams, consoleRoot: DEFAULT_CONSOLE_ROOT });
 }

@@ -9,7 +9,9 @@ export interface Person {
   token: string;
 }
 
-const PASSWORD = 'correct horse battery staple 42';
+/** Every person's password (the browser tests type it). */
+export const PERSON_PASSWORD = 'correct horse battery staple 42';
+const PASSWORD = PERSON_PASSWORD;
 
 /** A real user in identity (optionally with platform roles), signed in. */
 export async function person(identity: RunningIdentity, label: string, platformRoles: string[] = []): Promise<Person> {
