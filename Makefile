@@ -1,5 +1,5 @@
 # Portcullis — the two commands a newcomer needs are `make dev` and `make test`.
-.PHONY: dev test test-scale test-reliability lint typecheck migrate install clean-dev policy-check policy-test bench bench-compare audit-verify
+.PHONY: dev test test-scale test-reliability screenshots lint typecheck migrate install clean-dev policy-check policy-test bench bench-compare audit-verify
 
 NPM ?= npm
 TSX := node --import tsx
@@ -49,6 +49,11 @@ test-scale: install
 test-reliability: install
 	$(TSX) deploy/dev/with-infra.ts npx vitest run --config vitest.reliability.config.ts $(SUITE)
 	$(TSX) test/reliability/render.ts
+
+## make screenshots: the console's browser test alone, saving its screenshots to docs/screenshots (linked from the README).
+screenshots: install
+	$(TSX) deploy/dev/ensure-chromium.ts
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(TSX) deploy/dev/with-infra.ts npx vitest run test/the-admin-console-works-end-to-end-in-a-real-browser.test.ts
 
 ## make audit-verify: recompute the audit hash chain in DATABASE_URL offline; names the first altered or missing event.
 audit-verify: install

@@ -81,7 +81,8 @@ describe('the admin console in a real browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Name').fill(tenantName);
     await page.getByLabel('Allow public share links').check();
     await page.getByRole('button', { name: 'Create tenant' }).click();
-    await page.getByRole('link', { name: tenantName }).click();
+    // The table's link: the "Created …" notice links to it as well.
+    await page.locator('table').getByRole('link', { name: tenantName }).click();
     await page.waitForURL(/\/tenants\/[0-9a-f-]{36}/);
     tenantId = /\/tenants\/([0-9a-f-]{36})/.exec(page.url())![1];
     await screenshot(page, 'tenant-settings');

@@ -10,8 +10,11 @@ import { ensureNginx, startGateway, type NginxHandle } from '../../deploy/dev/ng
 import type { GatewayService } from '../../deploy/nginx/gateway-config.js';
 import { startEveryService, type EveryService } from './harness.js';
 
-/** Where the browser tests put their screenshots (linked from the README). SCREENSHOT_DIR overrides. */
-export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
+/**
+ * Where the browser tests put their screenshots: .screenshots/ (not committed), so a test run leaves the tree as it was;
+ * `make screenshots` renews the committed ones in docs/screenshots (linked from the README) with SCREENSHOT_DIR.
+ */
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL('../../.screenshots', import.meta.url));
 
 export interface ConsoleStack {
   services: EveryService;
