@@ -188,8 +188,10 @@ describe('the admin console in a real browser', { timeout: 60_000 }, () => {
   });
 
   it('answers a policy question in the playground with the rule and roles that decided it', async () => {
-    // Linked with the tenant chosen (the run's database holds many tenants: this one may be past the first page).
-    await page.goto(`${stack.url}/playground?tenant_id=${tenantId}`);
+    // From the tenant's page, which links the playground with the tenant chosen (the run's database holds many
+    // tenants: this one may be past the first page of the tenant list).
+    await page.goto(`${stack.url}/tenants/${tenantId}`);
+    await page.getByRole('link', { name: 'Ask the policy playground about this tenant' }).click();
     await page.getByLabel('Find a user by email').fill(inviteeEmail);
     await page.getByRole('button', { name: `Pick ${inviteeEmail}` }).click();
     await page.locator(`option[value="${tenantId}"]`).waitFor({ state: 'attached' });

@@ -1,4 +1,4 @@
-import { NavLink, Route, Routes, useParams } from 'react-router';
+import { Link, NavLink, Route, Routes, useParams } from 'react-router';
 import { ApiError } from '../api/problem';
 import { tenancy, type TenantCapabilities } from '../api/tenancy';
 import { ErrorBox, Loading, Page } from '../components/ui';
@@ -44,7 +44,15 @@ export function TenantPage() {
   // Absolute links: relative ones in a splat route resolve against the tab in the URL, not the tenant.
   const base = `/tenants/${current.id}`;
   return (
-    <Page title={current.name} actions={<StatusBadge status={current.status} />}>
+    <Page
+      title={current.name}
+      actions={
+        <>
+          <StatusBadge status={current.status} />
+          <Link to={`/playground?tenant_id=${current.id}`}>Ask the policy playground about this tenant</Link>
+        </>
+      }
+    >
       <nav className="tabs" aria-label="tenant">
         <NavLink to={base} end>
           Settings
