@@ -61,5 +61,11 @@ describe('deployment files', () => {
     expect(Object.keys(composeFile.services).sort()).toEqual(['audit', 'authz', 'gateway', 'identity', 'migrate', 'nats', 'postgres', 'sharing', 'tenancy']);
     expect(composeFile.services.nats.command).toContain('-js');
     for (const spec of SERVICES) expect(composeFile.services[spec.name].depends_on.migrate.condition).toBe('service_completed_successfully');
+    // The gateway image carries the console, built from services/console, where its nginx config serves it from.
+    expect(composeFile.services.gateway.build.dockerfile).toBe('deploy/docker/gateway.Dockerfile');
+    const root = /^\s*root (\S+);$/m.exec(read('deploy/nginx/compose.conf'))![1];
+    const gatewayImage = read('deploy/docker/gateway.Dockerfile');
+    expect(gatewayImage).toContain(`COPY --from=console /console ${root}`);
+    expect(gatewayImage).toContain('vite.js build services/console');
   });
 });

@@ -2,8 +2,8 @@
 // deploy/nginx/compose.conf from deploy/k8s/manifests.ts and deploy/nginx/gateway-config.ts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_SERVICES, renderGatewayConfig, type GatewayService } from '../nginx/gateway-config.js';
-import { compose, dockerfile, kustomization, migrateJob, serviceManifests, SERVICES, sharedConfig, toolsDockerfile } from './manifests.js';
+import { DEFAULT_CONSOLE_ROOT, GATEWAY_SERVICES, renderGatewayConfig, type GatewayService } from '../nginx/gateway-config.js';
+import { compose, dockerfile, gatewayDockerfile, kustomization, migrateJob, serviceManifests, SERVICES, sharedConfig, toolsDockerfile } from './manifests.js';
 
 /** Every generated file: path (from the repository root) → content. */
 export function deploymentFiles(): Record<string, string> {
@@ -12,10 +12,12 @@ export function deploymentFiles(): Record<string, string> {
     'deploy/k8s/base/config.yaml': sharedConfig(),
     'deploy/k8s/base/migrate.yaml': migrateJob(),
     'deploy/docker/tools.Dockerfile': toolsDockerfile(),
+    'deploy/docker/gateway.Dockerfile': gatewayDockerfile(),
     'deploy/compose.yaml': compose(),
     'deploy/nginx/compose.conf': renderGatewayConfig({
       listen: '8080',
       upstreams: Object.fromEntries(GATEWAY_SERVICES.map((name) => [name, [`${name}:${SERVICES.find((s) => s.name === name)!.port}`]])) as Record<GatewayService, string[]>,
+      consoleRoot: DEFAULT_CONSOLE_ROOT,
     }),
   };
   for (const spec of SERVICES) {
