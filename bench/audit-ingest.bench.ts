@@ -9,12 +9,10 @@ import { Outbox } from '@portcullis/shared/events';
 import type { NatsConnection } from '@portcullis/shared/nats';
 import { buildAuditApp } from '../services/audit/src/app.js';
 import { loadAuditConfig } from '../services/audit/src/config.js';
-import { auditEntities } from '../services/audit/src/entities/index.js';
-import { auditMigrations } from '../services/audit/src/migrations/index.js';
+import { auditRuntimeOptions } from '../services/audit/src/runtime.js';
 import { EventQueryService } from '../services/audit/src/services/event-query.service.js';
 import { loadTenancyConfig } from '../services/tenancy/src/config.js';
-import { tenancyEntities } from '../services/tenancy/src/entities/index.js';
-import { tenancyMigrations } from '../services/tenancy/src/migrations/index.js';
+import { tenancyRuntimeOptions } from '../services/tenancy/src/runtime.js';
 import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
 import { benchSettings, distributionBeside, emit, figure, latencyStats, median } from './support/figures.js';
 
@@ -84,13 +82,13 @@ async function bareStream(nc: NatsConnection, js: JetStreamClient, prefix: strin
 
 async function main() {
   const bench = await prepareBenchEnv('I', { seedPolicy: false });
-  const { runId, databaseUrl, prefix, env } = bench;
+  const { runId, databaseUrl, prefix } = bench;
   const logger = createLogger('bench', 'silent');
   // A producer: any service's outbox and relay will do; tenancy's, here.
-  const producerConfig = loadTenancyConfig(env);
-  const producer = await createRuntime({ service: 'tenancy', config: producerConfig, logger, entities: tenancyEntities, migrations: tenancyMigrations, relayPollIntervalMs: 50 });
-  const auditConfig = loadAuditConfig({ ...env, AUDIT_CONSUMER: `bench_${runId}` });
-  const auditRuntime = await createRuntime({ service: 'audit', config: auditConfig, logger, entities: auditEntities, migrations: auditMigrations });
+  const producerConfig = loadTenancyConfig(bench.as('tenancy'));
+  const producer = await createRuntime(tenancyRuntimeOptions(producerConfig, logger, { relayPollIntervalMs: 50 }));
+  const auditConfig = loadAuditConfig({ ...bench.as('audit'), AUDIT_CONSUMER: `bench_${runId}` });
+  const auditRuntime = await createRuntime(auditRuntimeOptions(auditConfig, logger));
   const audit = buildAuditApp(auditConfig, auditRuntime, logger);
   const outbox = new Outbox('tenancy', prefix);
   const tenantId = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
@@ -300,7 +298,7 @@ async function main() {
   } finally {
     await bare.remove();
     await audit.consumer.stop().catch(() => undefined);
-    await removeBenchStreams(bench, producer.nc);
+    await removeBenchStreams(bench);
     await producer.close();
     await auditRuntime.close();
     await dropDatabase(databaseUrl);

@@ -8,13 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import Koa from 'koa';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { buildAuthzApp } from '../services/authz/src/app.js';
 import { loadAuthzConfig } from '../services/authz/src/config.js';
-import { authzEntities } from '../services/authz/src/entities/index.js';
-import { authzMigrations } from '../services/authz/src/migrations/index.js';
+import { benchNatsKeys, removeBenchStreams, type BenchEnv } from './support/bench-env.js';
+import { authzRuntimeOptions } from '../services/authz/src/runtime.js';
 import { runLoadClient } from './support/run-load-client.js';
 
 const ISSUER = 'http://bench.portcullis.test';
@@ -64,6 +63,7 @@ export async function startBatchCheckBench(options: BatchCheckOptions): Promise<
     LOG_LEVEL: 'silent',
     DATABASE_URL: options.databaseUrl,
     NATS_URL: options.natsUrl,
+    NATS_NKEY_SEED: benchNatsKeys().authz.seed,
     NATS_SUBJECT_PREFIX: options.prefix,
     AUDIT_STREAM: auditStream,
     REVOKED_SESSIONS_BUCKET: `bench_revoked_${options.runId}`,
@@ -71,7 +71,7 @@ export async function startBatchCheckBench(options: BatchCheckOptions): Promise<
     TOKEN_ISSUER: ISSUER,
   });
   const logger = createLogger('authz', 'silent');
-  const runtime = await createRuntime({ service: 'authz', config, logger, entities: authzEntities, migrations: authzMigrations });
+  const runtime = await createRuntime(authzRuntimeOptions(config, logger));
   const server = await listen(buildAuthzApp(config, runtime, logger).app, 0);
   const serverSamples = timed(server.server);
   const bareApp = new Koa();
@@ -110,10 +110,8 @@ export async function startBatchCheckBench(options: BatchCheckOptions): Promise<
     async close() {
       await server.close();
       await bare.close();
-      const jsm = await jetstreamManager(runtime.nc);
-      await jsm.streams.delete(auditStream).catch(() => false);
-      await jsm.streams.delete(`KV_bench_revoked_${options.runId}`).catch(() => false);
       await runtime.close();
+      await removeBenchStreams({ env: { AUDIT_STREAM: auditStream, REVOKED_SESSIONS_BUCKET: `bench_revoked_${options.runId}` } as BenchEnv['env'] });
       jwks.close();
     },
   };

@@ -7,11 +7,11 @@ import pg from 'pg';
 import { GrantWriter, PolicyEngine, recordChange } from '@portcullis/shared/authz';
 import { createOrm, dropDatabase } from '@portcullis/shared/db';
 import { createLogger } from '@portcullis/shared/http';
-import { connectNats, requestJson } from '@portcullis/shared/nats';
+import { requestJson } from '@portcullis/shared/nats';
 import { authzEntities } from '../services/authz/src/entities/index.js';
 import { authzMigrations } from '../services/authz/src/migrations/index.js';
 import { startBatchCheckBench } from './batch-check.js';
-import { prepareBenchEnv } from './support/bench-env.js';
+import { connectBenchNats, prepareBenchEnv } from './support/bench-env.js';
 import { startEnforcerProcess } from './support/enforcer-process.js';
 import { benchSettings, distributionBeside, emit, figure, latencyStats, median, type Figure } from './support/figures.js';
 import { collectGarbage, requestsOf, ROLE_SQL, settledHeap, TENANT_ID_SQL, tenantId, timeEach } from './support/policy-workload.js';
@@ -25,7 +25,7 @@ const SQL_QUERIES = quick ? 400 : 1_000;
 const BATCH_CALLS = quick ? 150 : 300;
 const REVOCATIONS = quick ? 20 : 40;
 const logger = createLogger('bench', 'warn');
-const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
+const natsUrl = process.env.NATS_URL!;
 
 async function main() {
   const started = performance.now();
@@ -111,7 +111,7 @@ async function main() {
 
     // Revocation reaching a second process over NATS, against a bare request/reply to that same process.
     childProcess = await startEnforcerProcess(databaseUrl, prefix);
-    const nc = await connectNats({ url: natsUrl, name: 'bench-parent' });
+    const nc = await connectBenchNats('bench-parent');
     const writer = new GrantWriter(nc, prefix, logger);
     const ask = async (rule: string[]) => (await requestJson<{ result: boolean }>(nc, `${prefix}bench.enforce`, rule)).result;
     const revocation = { p50: [] as number[], p99: [] as number[], bareP50: [] as number[], bareP99: [] as number[] };

@@ -7,9 +7,13 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { connectNats } from '@portcullis/shared/nats';
 import { ensureInfra, InfraError } from '../deploy/dev/infra.js';
 import { findNginx } from '../deploy/dev/nginx.js';
+import { connectAs, type ProjectNats } from '../deploy/dev/project-nats.js';
+import { ANY, type NatsAuthOptions } from '../deploy/nats/permissions.js';
+
+/** Each part takes its own subject prefix, stream and bucket on make bench's NATS (as a test run's suites do). */
+const BENCH_NATS_AUTH: NatsAuthOptions = { prefix: ANY, stream: ANY, bucket: ANY, durables: ANY };
 import type { BenchRun, Machine } from './report/results.js';
 import { writeReport } from './report/write-report.js';
 import type { PartResult } from './support/figures.js';
@@ -45,7 +49,7 @@ function versionOf(binary: string, args: string[]): string | undefined {
   return `${stdout ?? ''}${stderr ?? ''}`.trim() || undefined;
 }
 
-async function machine(databaseUrl: string, natsUrl: string): Promise<Machine> {
+async function machine(databaseUrl: string, nats: ProjectNats): Promise<Machine> {
   // The server's version, from its maintenance database (the product's database need not exist yet).
   const maintenance = new URL(databaseUrl);
   maintenance.pathname = '/postgres';
@@ -53,7 +57,7 @@ async function machine(databaseUrl: string, natsUrl: string): Promise<Machine> {
   await client.connect();
   const { rows } = await client.query<{ server_version: string }>('show server_version');
   await client.end();
-  const nc = await connectNats({ url: natsUrl, name: 'bench-run' });
+  const nc = await connectAs(nats, 'bench-run');
   const natsVersion = nc.info?.version;
   await nc.close();
   const nginx = findNginx();
@@ -84,7 +88,7 @@ async function main(): Promise<number> {
   const started = new Date();
   let infra;
   try {
-    infra = await ensureInfra({ log: (line) => console.log(`[infra] ${line}`) });
+    infra = await ensureInfra({ log: (line) => console.log(`[infra] ${line}`), nats: { auth: BENCH_NATS_AUTH, dir: mkdtempSync(join(tmpdir(), 'portcullis-bench-nats-')) } });
   } catch (error) {
     console.error(error instanceof InfraError ? `[infra] ${error.message}` : error);
     return 1;
@@ -94,8 +98,9 @@ async function main(): Promise<number> {
   const failed: string[] = [];
   const results: PartResult[] = [];
   try {
-    const env = { ...process.env, DATABASE_URL: infra.databaseUrl, NATS_URL: infra.natsUrl };
-    const host = await machine(infra.databaseUrl, infra.natsUrl);
+    const nats = infra.nats!;
+    const env = { ...process.env, DATABASE_URL: infra.databaseUrl, NATS_URL: nats.url, NATS_KEYS_FILE: nats.keysFile };
+    const host = await machine(infra.databaseUrl, nats);
     console.log(`${command} — ${quick ? 'quick' : 'full'} run, ${started.toISOString()}`);
     console.log(`machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}, Linux ${host.kernel}; Postgres ${host.postgres}, nats-server ${host.nats}, nginx ${host.nginx}`);
     console.log(`HTTP figures: ${host.pinning}`);

@@ -11,14 +11,12 @@ import { requestJson } from '@portcullis/shared/nats';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { buildIdentityApp } from '../services/identity/src/app.js';
 import { loadIdentityConfig } from '../services/identity/src/config.js';
-import { identityEntities } from '../services/identity/src/entities/index.js';
-import { identityMigrations } from '../services/identity/src/migrations/index.js';
+import { identityRuntimeOptions } from '../services/identity/src/runtime.js';
 import { buildTenancyApp } from '../services/tenancy/src/app.js';
 import { loadTenancyConfig } from '../services/tenancy/src/config.js';
-import { tenancyEntities } from '../services/tenancy/src/entities/index.js';
-import { tenancyMigrations } from '../services/tenancy/src/migrations/index.js';
+import { tenancyRuntimeOptions } from '../services/tenancy/src/runtime.js';
 import { bareKoa } from './support/bare-koa.js';
-import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
+import { connectBenchNats, prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
 import { benchSettings, distributionBeside, emit, figure, latencyStats, median, type Figure } from './support/figures.js';
 import { startEnforcerProcess } from './support/enforcer-process.js';
 import { pinningNote, pinServersHere } from './support/pinning.js';
@@ -36,20 +34,20 @@ async function main() {
   const started = performance.now();
   pinServersHere();
   const bench = await prepareBenchEnv('T');
-  const { runId, databaseUrl, prefix, env } = bench;
+  const { runId, databaseUrl, prefix } = bench;
   const logger = createLogger('bench', 'silent');
 
-  const identityConfig = loadIdentityConfig({ ...env, ISSUER });
-  const identityRuntime = await createRuntime({ service: 'identity', config: identityConfig, logger, entities: identityEntities, migrations: identityMigrations });
+  const identityConfig = loadIdentityConfig({ ...bench.as('identity'), ISSUER });
+  const identityRuntime = await createRuntime(identityRuntimeOptions(identityConfig, logger));
   const identity = buildIdentityApp(identityConfig, identityRuntime, logger);
   const identityServer = await listen(identity.app, 0);
   const tenancyConfig = loadTenancyConfig({
-    ...env,
+    ...bench.as('tenancy'),
     TOKEN_ISSUER: ISSUER,
     IDENTITY_JWKS_URL: `${identityServer.url}/.well-known/jwks.json`,
     MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'portcullis-bench-mail-')),
   });
-  const tenancyRuntime = await createRuntime({ service: 'tenancy', config: tenancyConfig, logger, entities: tenancyEntities, migrations: tenancyMigrations });
+  const tenancyRuntime = await createRuntime(tenancyRuntimeOptions(tenancyConfig, logger));
   const tenancy = buildTenancyApp(tenancyConfig, tenancyRuntime, logger);
   const server = await listen(tenancy.app, 0);
   const bare = await listen(bareKoa(), 0);
@@ -103,7 +101,9 @@ async function main() {
        select id::uuid, 'added-' || id || '@bench.test', 'Added', 'unused', 'active' from jsonb_array_elements_text(?::jsonb) id`,
       [JSON.stringify(userIds)],
     );
-    const ask = async (subject: string, request: string[]) => (await requestJson<{ result: boolean }>(tenancyRuntime.nc, `${prefix}bench.${subject}`, request)).result;
+    // The bench's own subjects: asked as the operator (the tenancy user may publish only tenancy's subjects).
+    const operator = await connectBenchNats('bench-tenancy');
+    const ask = async (subject: string, request: string[]) => (await requestJson<{ result: boolean }>(operator, `${prefix}bench.${subject}`, request)).result;
     const adding = { p99: [] as number[], p50: [] as number[], bareP99: [] as number[] };
     let lastAdding: [number[], number[]] = [[], []];
     for (let round = 0; round < rounds; round++) {
@@ -175,7 +175,7 @@ async function main() {
     await identityServer.close();
     identity.stop();
     tenancy.stop();
-    await removeBenchStreams(bench, tenancyRuntime.nc);
+    await removeBenchStreams(bench);
     await tenancyRuntime.close();
     await identityRuntime.close();
     await dropDatabase(databaseUrl);

@@ -1,10 +1,12 @@
 // A runnable audit consumer: `npm run example:audit-tail [-- <subject filter>] [--from-start]`.
 // It does what a SIEM forwarder would: a durable consumer of its own on the AUDIT stream (so it resumes where it left
 // off after a restart), one line per event, de-duplicated by event id, acked only after it has been handled.
-// Env: NATS_URL (nats://127.0.0.1:4222), AUDIT_STREAM (AUDIT), NATS_SUBJECT_PREFIX (''), AUDIT_TAIL_DURABLE (audit-tail).
+// Env: NATS_URL (nats://127.0.0.1:4222), NATS_NKEY_SEED (the audit-reader user's seed: NATS is never anonymous),
+// AUDIT_STREAM (AUDIT), NATS_SUBJECT_PREFIX (''), AUDIT_TAIL_DURABLE (audit-tail: the durable name the NATS
+// authorization config gives the audit-reader user).
 import { parseArgs } from 'node:util';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 
 interface AuditEvent {
   id: string;
@@ -21,7 +23,14 @@ const stream = process.env.AUDIT_STREAM ?? 'AUDIT';
 const durable = process.env.AUDIT_TAIL_DURABLE ?? 'audit-tail';
 const filter = `${prefix}${positionals[0] ?? 'audit.>'}`;
 
-const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'audit-tail' });
+const seed = process.env.NATS_NKEY_SEED;
+const nc = await connect({
+  servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  name: 'audit-tail',
+  ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
+  // The audit-reader user may receive replies on this inbox only.
+  inboxPrefix: '_INBOX_audit-reader',
+});
 const jsm = await jetstreamManager(nc);
 // Create the durable consumer once; later runs resume from its position (the filter of the first run stays).
 await jsm.consumers.info(stream, durable).catch(() =>

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { auditSubject, buildAuditEvent, ensureAuditStream, type AuditEvent } from '@portcullis/shared/events';
-import { connectNats, type NatsConnection } from '@portcullis/shared/nats';
+import type { NatsConnection } from '@portcullis/shared/nats';
+import { connectTestNats, natsEnv } from './support/test-nats.js';
 
 const script = fileURLToPath(new URL('../examples/audit-tail.ts', import.meta.url));
 const durable = `tail_${process.pid}_${Date.now()}`;
@@ -22,7 +23,7 @@ async function publish(event: AuditEvent): Promise<void> {
 /** Starts the example and collects its output lines. */
 function tail(): { child: ChildProcess; lines: string[]; waitFor: (text: string) => Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', script, 'audit.tailtest.>', '--from-start'], {
-    env: { ...process.env, NATS_URL: inject('natsUrl'), AUDIT_STREAM: inject('auditStream'), NATS_SUBJECT_PREFIX: inject('natsPrefix'), AUDIT_TAIL_DURABLE: durable },
+    env: { ...process.env, ...natsEnv('audit-reader'), AUDIT_STREAM: inject('auditStream'), NATS_SUBJECT_PREFIX: inject('natsPrefix'), AUDIT_TAIL_DURABLE: durable },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -56,7 +57,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 beforeAll(async () => {
-  nc = await connectNats({ url: inject('natsUrl'), name: 'tail-test' });
+  nc = await connectTestNats('tail-test');
   // The services create the stream when they start; this test starts none.
   await ensureAuditStream(nc, { name: inject('auditStream'), subjectPrefix: inject('natsPrefix') });
 });

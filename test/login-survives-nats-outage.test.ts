@@ -3,22 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startNatsServer, type NatsServerHandle } from '../deploy/dev/nats-server.js';
+import { freePort, type NatsServerHandle } from '../deploy/dev/nats-server.js';
+import { startTestNatsServer } from './support/test-nats.js';
 import { eventually, postJson, startAudit, startIdentity, uniqueEmail, type RunningAudit, type RunningIdentity } from './support/harness.js';
+import { ownDatabase, type OwnDatabase } from './support/own-database.js';
 
 let nats: NatsServerHandle;
 let storeDir: string;
 let port: number;
 let identity: RunningIdentity;
 let audit: RunningAudit;
+let database: OwnDatabase;
 
 beforeAll(async () => {
-  // A NATS server of the test's own, so stopping it does not disturb anything else.
+  // A NATS server of the test's own, so stopping it does not disturb anything else; and a database of its own, whose
+  // outbox no service on the run's NATS would try to send.
+  database = await ownDatabase('outage');
   storeDir = mkdtempSync(join(tmpdir(), 'portcullis-nats-'));
   port = await freePort();
-  nats = await startNatsServer({ port, storeDir });
+  nats = await startTestNatsServer({ port, storeDir });
   const suffix = randomBytes(3).toString('hex').toUpperCase();
-  const env = { NATS_URL: nats.url, AUDIT_STREAM: `AUDIT_OUTAGE_${suffix}`, NATS_SUBJECT_PREFIX: `outage${suffix.toLowerCase()}.`, AUDIT_CONSUMER: `outage-${suffix}` };
+  const env = { ...database.env, NATS_URL: nats.url, AUDIT_STREAM: `AUDIT_OUTAGE_${suffix}`, NATS_SUBJECT_PREFIX: `outage${suffix.toLowerCase()}.`, AUDIT_CONSUMER: `outage-${suffix}` };
   identity = await startIdentity(env);
   audit = await startAudit(identity, env);
 });
@@ -28,6 +33,7 @@ afterAll(async () => {
   await identity?.close();
   await nats?.stop();
   rmSync(storeDir, { recursive: true, force: true });
+  await database?.drop();
 });
 
 describe('while NATS is down', () => {
@@ -50,7 +56,7 @@ describe('while NATS is down', () => {
     const [stillPending] = await em.execute<{ published_at: Date | null }[]>('select published_at from outbox where id = ?', [row.id]);
     expect(stillPending.published_at).toBeNull();
 
-    nats = await startNatsServer({ port, storeDir });
+    nats = await startTestNatsServer({ port, storeDir });
     const stored = await eventually(async () => {
       const rows = await audit.runtime.orm.em.fork().execute<{ id: string }[]>('select id from events where id = ?', [row.id]);
       return rows.length ? rows : undefined;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Outbox } from '@portcullis/shared/events';
 import { startNatsCluster, type NatsCluster } from '../deploy/dev/nats-cluster.js';
 import { ensureNginx, startGateway, type NginxHandle } from '../deploy/dev/nginx.js';
@@ -22,6 +22,8 @@ import {
   type RunningTenancy,
 } from './support/harness.js';
 import { person, signInWithTotp, type Person } from './support/people.js';
+import { TEST_NATS_AUTH } from './support/test-nats.js';
+import { ownDatabase, type OwnDatabase } from './support/own-database.js';
 
 // Two instances of every service on a 3-node NATS cluster (JetStream, replicas 3), behind one nginx that balances.
 let cluster: NatsCluster;
@@ -32,11 +34,15 @@ let authz: RunningAuthz[];
 let audit: RunningAudit[];
 let gateway: NginxHandle;
 let root: Person;
+let database: OwnDatabase;
 const run = randomBytes(3).toString('hex');
 
 beforeAll(async () => {
-  cluster = await startNatsCluster({ size: 3, dir: mkdtempSync(join(tmpdir(), 'nats-cluster-')) });
+  cluster = await startNatsCluster({ size: 3, dir: mkdtempSync(join(tmpdir(), 'nats-cluster-')), auth: { keys: inject('natsKeys'), options: TEST_NATS_AUTH } });
+  // A database of its own: its outbox rows are for the cluster, not for the run's NATS.
+  database = await ownDatabase('scale');
   const env = {
+    DATABASE_URL: database.env.DATABASE_URL,
     NATS_URL: cluster.url,
     NATS_REPLICAS: '3',
     NATS_SUBJECT_PREFIX: `scale${run}.`,
@@ -69,6 +75,7 @@ afterAll(async () => {
   await Promise.all([...(audit ?? []), ...(authz ?? []), ...(sharing ?? []), ...(tenancy ?? [])].map((s) => s.close()));
   await Promise.all((identity ?? []).map((s) => s.close()));
   await cluster?.stop();
+  await database?.drop();
 }, 60_000);
 
 describe('two instances of every service on a NATS cluster', () => {

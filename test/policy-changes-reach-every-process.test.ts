@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GrantWriter } from '@portcullis/shared/authz';
 import { createOrm } from '@portcullis/shared/db';
-import { connectNats, type NatsConnection } from '@portcullis/shared/nats';
+import type { NatsConnection } from '@portcullis/shared/nats';
+import { connectTestNats } from './support/test-nats.js';
 import { authzEntities } from '../services/authz/src/entities/index.js';
 import { authzMigrations } from '../services/authz/src/migrations/index.js';
 import { eventually, testEnv } from './support/harness.js';
@@ -17,7 +18,7 @@ let probe: ProbeProcess;
 beforeAll(async () => {
   const env = testEnv();
   orm = await createOrm({ databaseUrl: env.DATABASE_URL!, schema: 'authz', entities: authzEntities, migrations: authzMigrations, poolMax: 2 });
-  nc = await connectNats({ url: env.NATS_URL!, name: 'sync-test' });
+  nc = await connectTestNats('sync-test');
   writer = new GrantWriter(nc, env.NATS_SUBJECT_PREFIX ?? '');
   // A slow reconcile, so a fast answer can only have come over NATS.
   probe = await startProbeProcess(nc, { RECONCILE_MS: '1000' });

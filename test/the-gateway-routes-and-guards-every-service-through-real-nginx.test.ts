@@ -97,7 +97,10 @@ describe('the nginx gateway', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const tenantId = created.body.id as string;
     expect((await call('POST', `${gateway.url}/tenancy/v1/tenants`, stranger.token, { name: `No ${slug}`, slug: `no-${slug}` })).status).toBe(403);
-    expect((await call('GET', `${gateway.url}/tenancy/v1/tenants/${tenantId}/members`, stranger.token)).status).toBe(403);
+    // Another tenant's resource is 404 at the gateway, exactly like a missing one (the contract), never 403.
+    const hidden = await call('GET', `${gateway.url}/tenancy/v1/tenants/${tenantId}/members`, stranger.token);
+    expect(hidden.status).toBe(404);
+    expect(hidden.headers.get('content-type')).toContain('application/problem+json');
     expect((await call('GET', `${gateway.url}/tenancy/v1/tenants/${tenantId}/members`, root.token)).status).toBe(200);
     // A share link made and opened through the gateway; resolving is public.
     await eventually(async () => (sharing.runtime.policy.enforce(root.id, `tenant:${tenantId}`, 'document', 'share') ? true : undefined));

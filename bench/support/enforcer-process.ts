@@ -7,16 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { PolicyEngine } from '@portcullis/shared/authz';
 import { createOrm } from '@portcullis/shared/db';
 import { createLogger } from '@portcullis/shared/http';
-import { connectNats, respondJson } from '@portcullis/shared/nats';
+import { respondJson } from '@portcullis/shared/nats';
+import { connectBenchNats } from './bench-env.js';
 import { authzEntities } from '../../services/authz/src/entities/index.js';
 import { authzMigrations } from '../../services/authz/src/migrations/index.js';
-
-const natsUrl = () => process.env.NATS_URL || 'nats://127.0.0.1:4222';
 
 async function serve(databaseUrl: string, prefix: string): Promise<void> {
   const logger = createLogger('bench-enforcer', 'warn');
   const orm = await createOrm({ databaseUrl, schema: 'authz', entities: authzEntities, migrations: authzMigrations, poolMax: 2 });
-  const nc = await connectNats({ url: natsUrl(), name: 'bench-enforcer' });
+  const nc = await connectBenchNats('bench-enforcer');
   const engine = await PolicyEngine.start({ orm, nc, logger, subjectPrefix: prefix, reconcileIntervalMs: 60_000 });
   respondJson<string[], boolean>(nc, `${prefix}bench.enforce`, 'bench', async (r) => engine.enforce(r[0], r[1], r[2], r[3]));
   respondJson<string[], boolean>(nc, `${prefix}bench.echo`, 'bench', async () => true);

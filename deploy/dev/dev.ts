@@ -5,10 +5,14 @@ import { createInterface } from 'node:readline';
 import { bootstrapAdmin } from './bootstrap-admin.js';
 import { buildConsole } from './console.js';
 import { ensureInfra, InfraError, type Infra } from './infra.js';
+import { natsEnvOf } from './project-nats.js';
+import type { NatsUser } from '../nats/permissions.js';
 import { migrateAll } from './migrate-all.js';
 import { ensureNginx, startGateway, type NginxHandle } from './nginx.js';
 import { GATEWAY_SERVICES, type GatewayService } from '../nginx/gateway-config.js';
 import { seedPolicy } from './seed-policy.js';
+import { DEFAULT_NATS_AUTH } from '../nats/permissions.js';
+import { devKeyEncryptionSecret } from './dev-secrets.js';
 
 interface ServiceSpec {
   name: string;
@@ -102,7 +106,9 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 30_000)
 }
 
 try {
-  infra = await ensureInfra({ log: (line) => console.log(`[infra] ${line}`) });
+  infra = await ensureInfra({ log: (line) => console.log(`[infra] ${line}`), nats: { auth: DEFAULT_NATS_AUTH, preferPort: 4222 } });
+  const nats = infra.nats!;
+  const keyEncryptionSecret = env.KEY_ENCRYPTION_SECRET || devKeyEncryptionSecret('.dev/key-encryption-secret');
   const applied = await migrateAll(infra.databaseUrl);
   for (const [service, names] of Object.entries(applied)) console.log(`[migrate] ${service}: ${names.length ? names.join(', ') : 'up to date'}`);
   const seeded = await seedPolicy(infra.databaseUrl);
@@ -111,7 +117,16 @@ try {
 
   services.forEach((service, index) => {
     const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
-      env: { ...env, ...service.env, NODE_ENV: env.NODE_ENV || 'development', PORT: String(service.port), DATABASE_URL: infra!.databaseUrl, NATS_URL: infra!.natsUrl },
+      env: {
+        ...env,
+        ...service.env,
+        NODE_ENV: env.NODE_ENV || 'development',
+        PORT: String(service.port),
+        DATABASE_URL: infra!.databaseUrl,
+        // Each service is its own NATS user, allowed only its own subjects.
+        ...natsEnvOf(nats, service.name as NatsUser),
+        KEY_ENCRYPTION_SECRET: keyEncryptionSecret,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -141,7 +156,7 @@ try {
     ...services.map((s) => `  ${s.name.padEnd(9)} http://127.0.0.1:${s.port}   (openapi: /openapi.json, health: /healthz, /readyz, /metrics)`),
     `  JWKS      http://127.0.0.1:${identityPort}/.well-known/jwks.json (access tokens), ${sharingUrl}/.well-known/jwks.json (share grant tokens)`,
     `  Postgres  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
-    `  NATS      ${infra.natsUrl} (stream AUDIT, subjects audit.>)`,
+    `  NATS      ${nats.url} (stream AUDIT, subjects audit.>; each service its own NKey user, keys in ${nats.keysFile})`,
     ...infra.started.map((s) => `  started   ${s}`),
     `  Mail      invitation mail is written to .dev/mail/ (set SMTP_URL to send it)`,
     '',

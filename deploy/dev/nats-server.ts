@@ -1,6 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { join } from 'node:path';
+import { renderNatsAuthConfig } from '../nats/auth-config.js';
+import { serverEnvironment, type NatsKeys } from '../nats/keys.js';
+import type { NatsAuthOptions } from '../nats/permissions.js';
 
 export interface NatsServerHandle {
   url: string;
@@ -47,13 +51,40 @@ export async function waitForPort(host: string, port: number, timeoutMs = 10_000
   }
 }
 
-/** Starts `nats-server -js` on 127.0.0.1:`port`, storing JetStream data in `storeDir`. */
-export async function startNatsServer(options: { port: number; storeDir: string; binary?: string }): Promise<NatsServerHandle> {
+/** The authorization a server enforces: the users' keys and what the rendered config is told about subjects. */
+export interface NatsServerAuth {
+  keys: NatsKeys;
+  options?: NatsAuthOptions;
+}
+
+/**
+ * The server config: listen address, JetStream storage and the Portcullis authorization (anonymous clients refused).
+ * `extra` lines are added as they are (a cluster block, a server name).
+ */
+export function natsServerConfig(options: { listen: string; storeDir: string; auth: NatsServerAuth; extra?: string[] }): string {
+  return [
+    `listen: ${options.listen}`,
+    `jetstream { store_dir: ${JSON.stringify(options.storeDir)} }`,
+    ...(options.extra ?? []),
+    renderNatsAuthConfig(options.auth.options),
+  ].join('\n');
+}
+
+/**
+ * Starts `nats-server` with JetStream on 127.0.0.1:`port`, storing data in `storeDir`, with the Portcullis authorization
+ * config (every client needs its NKey). Restarting with the same arguments keeps the data.
+ */
+export async function startNatsServer(options: { port: number; storeDir: string; auth: NatsServerAuth; binary?: string }): Promise<NatsServerHandle> {
   const binary = options.binary ?? findNatsServerBinary();
   if (!binary) throw new Error('nats-server is not installed (Debian: apt-get install nats-server)');
   mkdirSync(options.storeDir, { recursive: true });
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(options.port), '-js', '-sd', options.storeDir], {
+  const configFile = join(options.storeDir, 'nats-server.conf');
+  // PORTCULLIS_NATS_LOG=<file>: the server's log (permission violations name the user and subject).
+  const log = process.env.PORTCULLIS_NATS_LOG ? [`log_file: ${JSON.stringify(process.env.PORTCULLIS_NATS_LOG)}`] : [];
+  writeFileSync(configFile, natsServerConfig({ listen: `127.0.0.1:${options.port}`, storeDir: options.storeDir, auth: options.auth, extra: log }), { mode: 0o600 });
+  const child = spawn(binary, ['-c', configFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...serverEnvironment(options.auth.keys) },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk) => { stderr = (stderr + String(chunk)).slice(-4000); });

@@ -1,5 +1,5 @@
-// Runs a command (the test suite) with Postgres and NATS available: reuses running ones, starts its own otherwise,
-// and stops whatever it started when the command ends.
+// Runs a command (the test suite) with Postgres available: reuses a running one, starts its own otherwise, and stops
+// whatever it started when the command ends. NATS is the test run's own (test/support/global-setup.ts starts it).
 import { spawn } from 'node:child_process';
 import { ensureInfra, InfraError } from './infra.js';
 
@@ -20,7 +20,7 @@ for (const line of infra.started) console.log(`[infra] started ${line}`);
 
 const child = spawn(command, args, {
   stdio: 'inherit',
-  env: { ...process.env, DATABASE_URL: infra.databaseUrl, NATS_URL: infra.natsUrl },
+  env: { ...process.env, DATABASE_URL: infra.databaseUrl },
 });
 const forward = (signal: NodeJS.Signals) => child.kill(signal);
 process.on('SIGINT', forward);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { Unauthorized } from '../http/errors.js';
+import { InvalidToken } from '../http/errors.js';
 import type { Principal } from './principal.js';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -30,14 +30,14 @@ interface AccessTokenClaims extends JWTPayload {
 }
 
 /** Why a token was refused, phrased for the client without leaking key material. */
-function refusal(error: unknown): Unauthorized {
-  if (error instanceof joseErrors.JWTExpired) return new Unauthorized('The access token has expired.');
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return new Unauthorized(`The access token's ${error.claim} claim is not accepted.`);
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new Unauthorized('The access token algorithm is not accepted.');
+function refusal(error: unknown): InvalidToken {
+  if (error instanceof joseErrors.JWTExpired) return new InvalidToken('The access token has expired.');
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return new InvalidToken(`The access token's ${error.claim} claim is not accepted.`);
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new InvalidToken('The access token algorithm is not accepted.');
   if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey) {
-    return new Unauthorized('The access token signature is not valid.');
+    return new InvalidToken('The access token signature is not valid.');
   }
-  return new Unauthorized('The access token is not valid.');
+  return new InvalidToken('The access token is not valid.');
 }
 
 /** Verifies access tokens (EdDSA only, `typ: at+jwt`, issuer and audience) and returns the principal. */
@@ -86,7 +86,7 @@ export class TokenVerifier {
     }
     if (grant) return grantPrincipal(claims);
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string') {
-      throw new Unauthorized('The access token is missing required claims.');
+      throw new InvalidToken('The access token is missing required claims.');
     }
     return {
       user_id: claims.sub,
@@ -103,7 +103,7 @@ export class TokenVerifier {
 /** A grant token's caller is the link itself: what it may do is whatever the policy gives `share:<id>`. */
 function grantPrincipal(claims: AccessTokenClaims): Principal {
   if (typeof claims.sub !== 'string' || !claims.sub.startsWith('share:') || typeof claims.jti !== 'string') {
-    throw new Unauthorized('The grant token is missing required claims.');
+    throw new InvalidToken('The grant token is missing required claims.');
   }
   return { user_id: claims.sub, session_id: claims.sub, amr: [], token_id: claims.jti, expires_at: claims.exp ?? 0 };
 }
@@ -117,10 +117,10 @@ export class BearerVerifier {
     try {
       typ = decodeProtectedHeader(token).typ;
     } catch {
-      throw new Unauthorized('The access token is not valid.');
+      throw new InvalidToken('The access token is not valid.');
     }
     const verifier = typeof typ === 'string' ? this.byType[typ.toLowerCase()] : undefined;
-    if (!verifier) throw new Unauthorized('The token type is not accepted here.');
+    if (!verifier) throw new InvalidToken('The token type is not accepted here.');
     return verifier.verify(token);
   }
 }

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { SessionKind } from './link-rules.js';
 
 /** `platform` or `tenant:<id>`, as in the central policy. */
 export type Domain = 'platform' | `tenant:${string}`;
@@ -14,4 +15,14 @@ export interface Authorizer {
   tenantsWhere(principal: Principal, object: string, action: string): string[];
   /** Whether the principal holds a role in the tenant itself (platform roles, which reach every tenant, do not count). */
   isMember(principal: Principal, tenantId: string): boolean;
+  /**
+   * What the caller's kind of session may do to the account it is signed in to (object `account`, platform domain):
+   * decided for `session:user` or `session:impersonation`, by policy.csv's own-account rules.
+   */
+  sessionMay(principal: Principal, action: string): boolean;
+}
+
+/** The session kind of a principal: an impersonation token's, or a user's own sign-in. */
+export function sessionKindOf(principal: Pick<Principal, 'impersonator_id'>): SessionKind {
+  return principal.impersonator_id ? 'session:impersonation' : 'session:user';
 }

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { ServiceUnavailable } from '../http/errors.js';
-import { tenantDomain, type Authorizer, type Domain } from './authorizer.js';
+import { sessionKindOf, tenantDomain, type Authorizer, type Domain } from './authorizer.js';
 import { PolicyUnavailable, type PolicyEngine } from './policy-engine.js';
 
 /** Decisions from the central policy, as the principal (an impersonator acts with the impersonated user's rights). */
@@ -22,6 +22,10 @@ export class CasbinAuthorizer implements Authorizer {
   isMember(principal: Principal, tenantId: string): boolean {
     const domain = tenantDomain(tenantId);
     return this.failClosed(() => this.engine.grantsOf(principal.user_id).some((g) => g.domain === domain));
+  }
+
+  sessionMay(principal: Principal, action: string): boolean {
+    return this.failClosed(() => this.engine.enforce(sessionKindOf(principal), 'platform', 'account', action));
   }
 
   private failClosed<T>(decide: () => T): T {

@@ -2,7 +2,7 @@ import type { Enforcer } from 'casbin';
 import { buildEnforcer } from './enforcer-factory.js';
 import { GrantIndex } from './grant-index.js';
 import { RuleNarrowing, type PolicyRequest } from './rule-narrowing.js';
-import { isLinkRule } from './link-rules.js';
+import { isLinkRule, isSessionSubject } from './link-rules.js';
 
 /** The parts of node-casbin's DefaultRoleManager the decider reads. */
 interface RoleLinks {
@@ -50,7 +50,8 @@ export class Decider {
     const model = narrowEnforcer.getModel().model;
     this.pAssertion = model.get('p')!.get('p')!;
     this.roles = enforcer.getModel().model.get('g')!.get('g')!.rm as unknown as RoleLinks;
-    this.roleNames = new Set(roleRules.map((rule) => rule[0]));
+    // Session kinds are subjects, asked about as themselves (Casbin: a subject holds itself), never held through grants.
+    this.roleNames = new Set(roleRules.map((rule) => rule[0]).filter((name) => !isSessionSubject(name)));
     const rm = this.roles;
     const plain = rm.allDomains && typeof rm.maxHierarchyLevel === 'number' && !rm.hasPattern && !rm.hasDomainPattern && !rm.hasDomainHierarchy;
     if (plain) {

@@ -55,16 +55,15 @@ export class GrantWriter {
     return recordChange(tx, 'reload');
   }
 
-  /** Call after commit. */
+  /** Call after commit: tells every instance the newest version exists (they read the changes from Postgres). */
   announce(changes: (PolicyChange | undefined)[]): void {
     if (!this.nc || this.nc.isClosed()) return;
-    for (const change of changes) {
-      if (!change) continue;
-      try {
-        this.nc.publish(policyChangedSubject(this.subjectPrefix), JSON.stringify(change));
-      } catch (error) {
-        this.logger?.warn({ err: error, version: change.version }, 'could not announce a policy change; instances will reconcile');
-      }
+    const newest = Math.max(0, ...changes.map((change) => change?.version ?? 0));
+    if (!newest) return;
+    try {
+      this.nc.publish(policyChangedSubject(this.subjectPrefix), JSON.stringify({ version: newest }));
+    } catch (error) {
+      this.logger?.warn({ err: error, version: newest }, 'could not announce a policy change; instances will reconcile');
     }
   }
 }

@@ -15,6 +15,20 @@ export function authorize(authorizer: Authorizer, object: string, action: string
   };
 }
 
+/**
+ * Koa guard for what a caller does to the account it is signed in to: the policy decides for its kind of session, so an
+ * impersonation cannot take over the account it acts as (change its password, second factors or sessions).
+ */
+export function authorizeOwnAccount(authorizer: Authorizer, action: string) {
+  return async function ownAccountGuard(ctx: Context, next: Next): Promise<void> {
+    const principal = principalOf(ctx);
+    if (!authorizer.sessionMay(principal, action)) {
+      throw new Forbidden(principal.impersonator_id ? `An impersonation may not ${action.replaceAll('_', ' ')} of the account it acts as.` : `You may not ${action.replaceAll('_', ' ')} here.`);
+    }
+    await next();
+  };
+}
+
 /** The guard's decision, for checks whose object is only known inside the handler (e.g. a type named in the body). */
 export function assertAllowed(authorizer: Authorizer, principal: Principal, domain: Domain, object: string, action: string): void {
   if (authorizer.isAllowed(principal, domain, object, action)) return;

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startNatsServer, type NatsServerHandle } from '../../deploy/dev/nats-server.js';
+import { freePort, type NatsServerHandle } from '../../deploy/dev/nats-server.js';
+import { connectTestNats, startTestNatsServer } from '../../test/support/test-nats.js';
 import { eventually, testEnv } from '../../test/support/harness.js';
 import { authzEntities } from '../../services/authz/src/entities/index.js';
 import { authzMigrations } from '../../services/authz/src/migrations/index.js';
 import { createOrm } from '../db/index.js';
 import { createLogger, ServiceUnavailable } from '../http/index.js';
-import { connectNats, type NatsConnection } from '../nats/index.js';
+import type { NatsConnection } from '../nats/index.js';
 import { CasbinAuthorizer } from './casbin-authorizer.js';
 import { PolicyEngine, PolicyUnavailable } from './policy-engine.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -23,8 +24,8 @@ let engine: PolicyEngine;
 beforeAll(async () => {
   storeDir = mkdtempSync(join(tmpdir(), 'portcullis-nats-'));
   port = await freePort();
-  nats = await startNatsServer({ port, storeDir });
-  nc = await connectNats({ url: nats.url, name: 'fail-closed-test' });
+  nats = await startTestNatsServer({ port, storeDir });
+  nc = await connectTestNats('fail-closed-test', 'authz', nats.url);
   orm = await createOrm({ databaseUrl: testEnv().DATABASE_URL!, schema: 'authz', entities: authzEntities, migrations: authzMigrations, poolMax: 2 });
   engine = await PolicyEngine.start({ orm, nc, logger: createLogger('test', 'silent'), maxNatsOutageMs: 300, reconcileIntervalMs: 60_000 });
 });
@@ -47,7 +48,7 @@ describe('an instance that loses NATS', () => {
     expect(() => engine.enforce('someone', 'platform', 'users', 'read')).toThrow(PolicyUnavailable);
     expect(() => authorizer.isAllowed(principal, 'platform', 'users', 'read')).toThrow(ServiceUnavailable);
 
-    nats = await startNatsServer({ port, storeDir });
+    nats = await startTestNatsServer({ port, storeDir });
     await eventually(async () => (engine.isFresh() ? true : undefined), 10_000, 50);
     expect(authorizer.isAllowed(principal, 'platform', 'users', 'read')).toBe(false);
   }, 30_000);

@@ -1,13 +1,18 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Enforcer } from 'casbin';
 import type { Logger } from 'pino';
-import type { NatsConnection } from '../nats/index.js';
+import { POLICY_CHANGED, withPrefix, type NatsConnection } from '../nats/index.js';
 import { Decider } from './decider.js';
 import { readModelText } from './policy-files.js';
 import { readChangesSince, readSnapshot, readVersion, type PolicyChange } from './policy-store.js';
 
 export function policyChangedSubject(prefix: string): string {
-  return `${prefix}authz.policy.changed`;
+  return withPrefix(prefix, POLICY_CHANGED);
+}
+
+/** What a policy-change message says: only that a version exists. The changes themselves are read from Postgres. */
+export interface PolicyVersionHint {
+  version: number;
 }
 
 export interface PolicyEngineOptions {
@@ -42,8 +47,9 @@ export class PolicyUnavailable extends Error {
 /**
  * The process's one view of the central policy. Reads go to an in-memory Casbin enforcer. Single grant changes are
  * applied to it in place; anything larger builds a fresh enforcer off to the side and swaps it in, so no decision
- * ever sees a half-loaded policy (node-casbin's loadPolicy clears first). Changes arrive on NATS in version order;
- * a gap, a missed message or a NATS outage is healed from Postgres's change log.
+ * ever sees a half-loaded policy (node-casbin's loadPolicy clears first). A NATS message only says "version V exists":
+ * the changes are always read from Postgres's change log, so a forged message can at most cause a re-read; a missed
+ * message or a NATS outage is healed by the periodic reconcile.
  */
 export class PolicyEngine {
   private decider!: Decider;
@@ -118,9 +124,11 @@ export class PolicyEngine {
     return this.serialized(() => this.reloadNow());
   }
 
-  /** Applies a change announced on NATS (or found in the log). */
-  receive(change: PolicyChange): Promise<void> {
-    return this.serialized(() => this.applyNow(change));
+  /** A hint that `version` exists: catches up from Postgres when behind it, and does nothing otherwise. */
+  hear(hint: PolicyVersionHint): Promise<void> {
+    return this.serialized(async () => {
+      if (hint.version > this.localVersion) await this.catchUpNow();
+    });
   }
 
   /** Compares with Postgres and catches up when behind. */
@@ -150,12 +158,6 @@ export class PolicyEngine {
     this.decider = await Decider.build(this.modelText, snapshot.pRules, snapshot.gRules);
     this.localVersion = snapshot.version;
     this.options.logger.debug({ version: snapshot.version, p: snapshot.pRules.length, g: snapshot.gRules.length }, 'policy loaded');
-  }
-
-  private async applyNow(change: PolicyChange): Promise<void> {
-    if (change.version <= this.localVersion) return;
-    if (change.version !== this.localVersion + 1) return this.catchUpNow();
-    await this.applyOne(change);
   }
 
   private async applyOne(change: PolicyChange): Promise<void> {
@@ -195,11 +197,15 @@ export class PolicyEngine {
     const subscription = nc.subscribe(policyChangedSubject(subjectPrefix), {
       callback: (error, msg) => {
         if (error) return;
+        let version: unknown;
         try {
-          void this.receive(msg.json<PolicyChange>());
+          version = msg.json<PolicyVersionHint>().version;
         } catch {
-          void this.reconcile();
+          version = undefined;
         }
+        // Anything that is not a plausible version is still only a reason to look.
+        if (typeof version === 'number' && Number.isSafeInteger(version)) void this.hear({ version });
+        else void this.reconcile();
       },
     });
     this.unsubscribe = () => subscription.unsubscribe();

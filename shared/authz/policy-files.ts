@@ -22,6 +22,8 @@ export interface PolicyRule {
 
 export interface Vocabulary {
   roles: Record<string, { domain: 'platform' | 'tenant'; description?: string }>;
+  /** Session kinds (`session:user`, `session:impersonation`): subjects by how the caller signed in, for own-account rules. */
+  sessions?: Record<string, { description?: string }>;
   objects: Record<string, string[]>;
 }
 

@@ -30,32 +30,43 @@ const ACK_WAIT_SECONDS = 5;
 export class DurableConsumer {
   private messages?: ConsumerMessages;
   private stopped = false;
+  private ensured = false;
   private loop?: Promise<void>;
 
   constructor(private readonly options: DurableConsumerOptions) {}
 
+  /**
+   * Creates the consumer (or resumes it) and starts handling. When the stream does not exist yet (the audit service
+   * creates it) it keeps trying in the background instead of failing the process.
+   */
   async start(): Promise<void> {
+    try {
+      await this.ensure();
+    } catch (error) {
+      this.options.logger.warn({ err: error, durable: this.options.durable }, 'consumer not created yet (is the stream there?); retrying');
+    }
+    this.loop = this.run();
+  }
+
+  private async ensure(): Promise<void> {
     const { nc, stream, durable, filterSubject } = this.options;
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(nc, { checkAPI: false });
     // A delivery lost with a NATS connection (the server restarted, the client never saw the message) is redelivered
     // only after ack_wait: kept short so that a restart delays events by seconds, not half a minute. A batch is stored
     // in well under a second, so nothing is redelivered while it is still being handled.
     const ackWait = ACK_WAIT_SECONDS * SECOND_NS;
-    let existing;
-    try {
-      existing = await jsm.consumers.info(stream, durable);
-    } catch {
-      await jsm.consumers.add(stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: filterSubject,
-        ack_wait: ackWait,
-        max_deliver: -1,
-      });
-    }
-    if (existing && existing.config.ack_wait !== ackWait) await jsm.consumers.update(stream, durable, { ack_wait: ackWait });
-    this.loop = this.run();
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: filterSubject,
+      ack_wait: ackWait,
+      max_deliver: -1,
+    };
+    const existing = await jsm.consumers.info(stream, durable).catch(() => undefined);
+    if (!existing) await jsm.consumers.add(stream, config);
+    else if (existing.config.ack_wait !== ackWait) await jsm.consumers.update(stream, durable, { ack_wait: ackWait });
+    this.ensured = true;
   }
 
   async stop(): Promise<void> {
@@ -67,6 +78,7 @@ export class DurableConsumer {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
+        if (!this.ensured) await this.ensure();
         const consumer = await this.options.js.consumers.get(this.options.stream, this.options.durable);
         const handleBatch = this.options.handleBatch;
         const maxBatch = this.options.maxBatch ?? 500;

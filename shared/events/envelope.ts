@@ -60,3 +60,12 @@ export function buildAuditEvent(input: NewAuditEvent): AuditEvent {
 export function auditSubject(event: Pick<AuditEvent, 'type'>, prefix = ''): string {
   return `${prefix}audit.${event.type.replace(/^portcullis\./, '')}`;
 }
+
+/**
+ * Whether an event came on the subject its own type names and says it comes from the service that subject belongs
+ * to. NATS lets only service X publish on `audit.X.>`, so an event failing this was forged by another publisher.
+ */
+export function arrivedOnItsOwnSubject(event: Pick<AuditEvent, 'type' | 'source'>, subject: string, prefix = ''): boolean {
+  const service = /^portcullis\.([a-z]+)\./.exec(event.type)?.[1];
+  return service !== undefined && event.source === `portcullis/${service}` && subject === auditSubject(event, prefix);
+}

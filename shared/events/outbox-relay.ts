@@ -103,7 +103,7 @@ export class OutboxRelay {
       const outcomes = await Promise.allSettled(
         rows.map((row) => {
           const headers = natsHeaders();
-          headers.set('Content-Type', 'application/cloudevents+json');
+          if ((row.payload as { specversion?: unknown }).specversion) headers.set('Content-Type', 'application/cloudevents+json');
           return this.options.js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers, timeout: this.publishTimeoutMs });
         }),
       );

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { v7 as uuidv7 } from 'uuid';
 import { auditSubject, buildAuditEvent, type AuditEvent, type NewAuditEvent } from './envelope.js';
 import { OutboxMessageSchema } from './outbox-message.entity.js';
 import { assertValidAuditEvent } from './validate.js';
@@ -29,6 +30,14 @@ export class Outbox {
     const event = buildAuditEvent({ ...input, service: this.service });
     assertValidAuditEvent(event);
     return { id: event.id, subject: auditSubject(event, this.subjectPrefix), payload: event, createdAt: new Date(event.time) };
+  }
+
+  /**
+   * A message that is not an audit event, to publish to JetStream after the commit like one (a revocation for the
+   * revoked-sessions bucket, say): it leaves if and only if the change it announces commits.
+   */
+  recordMessage(em: EntityManager, subject: string, payload: Record<string, unknown>): void {
+    em.create(OutboxMessageSchema, { id: uuidv7(), subject, payload, createdAt: new Date(), attempts: 0 });
   }
 
   /** Call after the transaction that recorded events commits: wakes the relay so events leave at once. */

@@ -24,6 +24,11 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Extra plain routers (e.g. `/.well-known/*`) mounted at the root. */
   extraRouters?: Router[];
+  /**
+   * Proxies in front that each append to X-Forwarded-For (TRUSTED_PROXY_HOPS; the gateway: 1). The client's address is
+   * that many entries from the right, never one a client wrote; with 0 the header is ignored.
+   */
+  trustedProxyHops?: number;
 }
 
 export interface HttpApp {
@@ -31,10 +36,21 @@ export interface HttpApp {
   openApi: Record<string, unknown>;
 }
 
+/**
+ * Answers carry tokens, secrets and personal data: nothing is stored by a cache unless a route says otherwise (the
+ * JWKS and discovery documents do). RFC 6749 §5.1 asks this of token responses.
+ */
+async function noStore(ctx: Context, next: Next): Promise<void> {
+  ctx.set('cache-control', 'no-store');
+  ctx.set('pragma', 'no-cache');
+  await next();
+}
+
 /** The one Koa app shape every service uses: ids, logs, metrics, problem+json, body limits, health, OpenAPI. */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const app = new Koa({ proxy: true });
+  const hops = options.trustedProxyHops ?? 1;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   // Errors are logged by requestLog with the request id; Koa's own printer would log them twice.
   app.silent = true;
   const metrics = createHttpMetrics(options.service);
@@ -50,6 +66,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
 
   app.use(requestId);
+  app.use(noStore);
   app.use(requestLog(options.logger));
   app.use(metrics.middleware);
   app.use(problemMiddleware(bodyLimit));

@@ -33,7 +33,16 @@ export class InvalidRequest extends HttpError {
 export class Unauthorized extends HttpError {
   constructor(detail = 'Authentication is required.', type?: string) {
     super(401, 'Unauthorized', detail, type);
-    this.headers['www-authenticate'] = 'Bearer';
+    // RFC 6750 §3: a request without a token gets the scheme (and realm) only.
+    this.headers['www-authenticate'] = 'Bearer realm="portcullis"';
+  }
+}
+
+/** A bearer token was sent but is not accepted (forged, expired, revoked): RFC 6750's `invalid_token`. */
+export class InvalidToken extends Unauthorized {
+  constructor(detail = 'The access token is not valid.', type?: string) {
+    super(detail, type);
+    this.headers['www-authenticate'] = `Bearer realm="portcullis", error="invalid_token", error_description="${detail.replace(/["\\]/g, '')}"`;
   }
 }
 

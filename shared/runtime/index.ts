@@ -1,6 +1,7 @@
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { SessionChecks } from '../auth/authenticate.js';
 import { RevokedSessions } from '../auth/revoked-sessions.js';
 import { CasbinAuthorizer, GrantWriter, PolicyEngine } from '../authz/index.js';
 import type { BaseConfig } from '../config/index.js';
@@ -19,8 +20,10 @@ export interface ServiceRuntime {
   policy: PolicyEngine;
   authorizer: CasbinAuthorizer;
   grants: GrantWriter;
-  /** Sessions ended anywhere; `authenticate(verifier, runtime.revokedSessions.check)` refuses their tokens. */
+  /** Sessions ended anywhere, followed over NATS. */
   revokedSessions: RevokedSessions;
+  /** What `authenticate(verifier, runtime.sessionChecks)` asks of every token: not revoked, impersonator still allowed. */
+  sessionChecks: SessionChecks;
   readiness: ReadinessCheck[];
   close: () => Promise<void>;
 }
@@ -32,6 +35,10 @@ export interface RuntimeOptions {
   entities: EntitySchema[];
   migrations: MigrationObject[];
   relayPollIntervalMs?: number;
+  /** The audit service owns the audit stream and creates it; producers only publish to it (the outbox waits for it). */
+  createsAuditStream?: boolean;
+  /** Identity writes revocations: it creates the revoked-sessions bucket with this TTL (the longest token lifetime). */
+  revocationsTtlMs?: number;
 }
 
 /** What every service process needs: its ORM, NATS with the audit stream, the outbox relay, readiness checks. */
@@ -43,8 +50,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
     entities: options.entities,
     migrations: options.migrations,
   });
-  const nc = await connectNats({ url: config.NATS_URL, name: `portcullis-${options.service}`, logger });
-  await ensureAuditStream(nc, { name: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, replicas: config.NATS_REPLICAS });
+  const nc = await connectNats({ url: config.NATS_URL, name: `portcullis-${options.service}`, user: options.service, logger, credentials: config });
+  if (options.createsAuditStream) {
+    await ensureAuditStream(nc, { name: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, replicas: config.NATS_REPLICAS });
+  }
   const js = jetstream(nc);
   const relay = new OutboxRelay({ orm, js, logger, pollIntervalMs: options.relayPollIntervalMs ?? 1000 });
   const policy = await PolicyEngine.start({
@@ -55,7 +64,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
     reconcileIntervalMs: config.POLICY_RECONCILE_INTERVAL,
     maxNatsOutageMs: config.POLICY_MAX_NATS_OUTAGE,
   });
-  const revokedSessions = await RevokedSessions.open(nc, config.REVOKED_SESSIONS_BUCKET, config.REVOKED_SESSIONS_TTL, logger, config.NATS_REPLICAS);
+  const revokedSessions = await RevokedSessions.open(nc, {
+    bucket: config.REVOKED_SESSIONS_BUCKET,
+    logger,
+    maxOutageMs: config.REVOCATIONS_MAX_OUTAGE,
+    ...(options.revocationsTtlMs ? { writer: { ttlMs: options.revocationsTtlMs, replicas: config.NATS_REPLICAS } } : {}),
+  });
+  const authorizer = new CasbinAuthorizer(policy);
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => void (await orm.em.fork().execute('select 1')) },
     { name: 'nats', check: () => natsReady(nc) },
@@ -65,6 +80,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
         if (!policy.isFresh()) throw new Error('policy may be stale (NATS lost too long)');
       },
     },
+    { name: 'revocations', check: revokedSessions.readiness },
   ];
   return {
     orm,
@@ -72,12 +88,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
     js,
     relay,
     policy,
-    authorizer: new CasbinAuthorizer(policy),
+    authorizer,
     grants: new GrantWriter(nc, config.NATS_SUBJECT_PREFIX, logger),
     revokedSessions,
+    sessionChecks: { isRevoked: revokedSessions.check, authorizer },
     readiness,
     async close() {
-      revokedSessions.stop();
+      await revokedSessions.stop();
       await relay.stop();
       await policy.stop();
       await nc.drain().catch(() => nc.close());

@@ -27,10 +27,11 @@ const now = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A fresh client address per use: the throttle table is shared with test files running in parallel, so this suite
-// must never count failures against loopback or an address another file uses. Identity and sharing trust x-forwarded-for.
+// must never count failures against loopback or an address another file uses. Identity and sharing trust one proxy hop:
+// the address the gateway writes into x-forwarded-for.
 const run = `${(process.pid & 0xffff).toString(16)}:${(Date.now() & 0xffff).toString(16)}`;
 let sources = 0;
-const source = () => ({ 'x-forwarded-for': `2001:db8:${run}::${(++sources).toString(16)}, 10.0.0.1` });
+const source = () => ({ 'x-forwarded-for': `2001:db8:${run}::${(++sources).toString(16)}` });
 
 const login = (email: string, password: string, from: Record<string, string>) => call('POST', id('/auth/login'), undefined, { email, password }, from);
 const mfa = (mfaToken: string, code: string, from: Record<string, string>) => call('POST', id('/auth/mfa'), undefined, { mfa_token: mfaToken, code }, from);

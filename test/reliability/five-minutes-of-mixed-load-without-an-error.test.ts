@@ -15,7 +15,7 @@ import {
   type RunningTenancy,
 } from '../support/harness.js';
 import { person, type Person } from '../support/people.js';
-import { ownDatabase, type OwnDatabase } from './support/own-database.js';
+import { ownDatabase, type OwnDatabase } from '../support/own-database.js';
 import { writeSuiteReport } from './support/report.js';
 
 // Issue 10, part 6: every service under a steady mixed load — sign-ins, checks, membership changes, share resolves and

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
   eventually,
+  grantTokenEnv,
+  startAuthz,
   startEveryService,
   type EveryService,
   type RunningAudit,
@@ -27,6 +29,8 @@ let tenancy: RunningTenancy;
 let sharing: RunningSharing;
 let audit: RunningAudit;
 let authz: RunningAuthz;
+/** authz as configured behind Traefik (GATEWAY=traefik: it reads x-forwarded-method/-uri). */
+let authzBehindTraefik: RunningAuthz;
 let root: Person;
 let owner: Person; // admin of the tenant: the genuine token every forgery starts from
 let victim: Person; // admin of the tenant, impersonated by root
@@ -63,7 +67,7 @@ function forwardAuth(style: 'nginx' | 'traefik', method: string, uri: string): R
     style === 'nginx'
       ? { 'x-original-method': method, 'x-original-uri': uri, 'x-forwarded-for': '203.0.113.7' }
       : { 'x-forwarded-method': method, 'x-forwarded-uri': uri, 'x-forwarded-host': 'gateway.portcullis.test', 'x-forwarded-proto': 'https' };
-  return (token) => call('GET', `${authz.url}/v1/forward-auth`, token, undefined, headers);
+  return (token) => call('GET', `${(style === 'nginx' ? authz : authzBehindTraefik).url}/v1/forward-auth`, token, undefined, headers);
 }
 
 /** At least one authenticated route of each service, and forward-auth for routes of each kind in the route table. */
@@ -110,7 +114,7 @@ async function signingKeyOf(service: RunningIdentity | RunningSharing): Promise<
 
 /** Waits until every process that checks revocation has heard that the session ended (identity reads its own table). */
 async function revokedEverywhere(sessionId: string): Promise<void> {
-  await eventually(async () => ([tenancy, sharing, audit, authz].every((s) => s.runtime.revokedSessions.isRevoked(sessionId)) ? true : undefined), 3000, 10);
+  await eventually(async () => ([tenancy, sharing, audit, authz, authzBehindTraefik].every((s) => s.runtime.revokedSessions.isRevoked(sessionId)) ? true : undefined), 3000, 10);
 }
 
 async function addAdmin(who: Person): Promise<void> {
@@ -128,6 +132,7 @@ const passed = new Set<string>();
 beforeAll(async () => {
   services = await startEveryService();
   ({ identity, tenancy, sharing, audit, authz } = services);
+  authzBehindTraefik = await startAuthz(identity, { GATEWAY: 'traefik', ...grantTokenEnv(sharing) });
   root = await person(identity, 'forge-root', ['platform_admin']);
   [owner, victim, leaver] = await Promise.all([person(identity, 'forge-owner'), person(identity, 'forge-victim'), person(identity, 'forge-leaver')]);
   ownerRefreshToken = tokensOf(await identity.auth.login(owner.email, PASSWORD, { request_id: 'test' })).refresh_token;
@@ -187,6 +192,7 @@ afterAll(async () => {
         'found by this suite, it used to pass it on every `authenticated` route too (the service behind refused it).',
     });
   }
+  await authzBehindTraefik?.close();
   await services?.close();
 });
 

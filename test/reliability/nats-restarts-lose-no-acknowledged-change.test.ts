@@ -3,10 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startNatsServer, type NatsServerHandle } from '../../deploy/dev/nats-server.js';
+import { freePort, type NatsServerHandle } from '../../deploy/dev/nats-server.js';
+import { startTestNatsServer } from '../support/test-nats.js';
 import { call, eventually, startAudit, startIdentity, startTenancy, type RunningAudit, type RunningIdentity, type RunningTenancy } from '../support/harness.js';
 import { person, type Person } from '../support/people.js';
-import { ownDatabase, type OwnDatabase } from './support/own-database.js';
+import { ownDatabase, type OwnDatabase } from '../support/own-database.js';
 import { writeSuiteReport } from './support/report.js';
 
 // Issue 10, part 1: NATS (JetStream) killed and restarted three times while several clients make audited changes for
@@ -29,7 +30,7 @@ const run = randomBytes(3).toString('hex');
 beforeAll(async () => {
   natsPort = await freePort();
   natsStore = mkdtempSync(join(tmpdir(), 'nats-faults-'));
-  nats = await startNatsServer({ port: natsPort, storeDir: natsStore });
+  nats = await startTestNatsServer({ port: natsPort, storeDir: natsStore });
   // Tens of thousands of rows: a database of its own, so later suites do not query a grown one.
   database = await ownDatabase('nats');
   const env = { ...database.env, NATS_URL: nats.url, NATS_SUBJECT_PREFIX: `faults${run}.`, AUDIT_STREAM: `AUDIT_FAULTS_${run.toUpperCase()}`, REVOKED_SESSIONS_BUCKET: `revoked_faults_${run}` };
@@ -83,7 +84,7 @@ describe('NATS killed and restarted three times during 60 s of audited writes', 
         const down = Date.now();
         nats.process.kill('SIGKILL');
         await new Promise((r) => setTimeout(r, DOWN_MS));
-        nats = await startNatsServer({ port: natsPort, storeDir: natsStore });
+        nats = await startTestNatsServer({ port: natsPort, storeDir: natsStore });
         outages.push(Date.now() - down);
       }
       return outages;

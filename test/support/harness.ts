@@ -2,38 +2,38 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import type { NatsUser } from '../../deploy/nats/permissions.js';
 import { createLogger, listen, type RunningServer } from '@portcullis/shared/http';
 import { createRuntime, type ServiceRuntime } from '@portcullis/shared/runtime';
 import { buildAuditApp, type AuditApp } from '../../services/audit/src/app.js';
 import { loadAuditConfig, type AuditConfig } from '../../services/audit/src/config.js';
-import { auditEntities } from '../../services/audit/src/entities/index.js';
-import { auditMigrations } from '../../services/audit/src/migrations/index.js';
+import { auditRuntimeOptions } from '../../services/audit/src/runtime.js';
 import { buildAuthzApp, type AuthzApp } from '../../services/authz/src/app.js';
 import { loadAuthzConfig } from '../../services/authz/src/config.js';
-import { authzEntities } from '../../services/authz/src/entities/index.js';
-import { authzMigrations } from '../../services/authz/src/migrations/index.js';
+import { authzRuntimeOptions } from '../../services/authz/src/runtime.js';
 import { buildIdentityApp, type IdentityApp } from '../../services/identity/src/app.js';
 import { loadIdentityConfig, type IdentityConfig } from '../../services/identity/src/config.js';
-import { identityEntities } from '../../services/identity/src/entities/index.js';
-import { identityMigrations } from '../../services/identity/src/migrations/index.js';
+import { identityRuntimeOptions } from '../../services/identity/src/runtime.js';
 import { buildSharingApp, type SharingApp } from '../../services/sharing/src/app.js';
 import { loadSharingConfig, type SharingConfig } from '../../services/sharing/src/config.js';
-import { sharingEntities } from '../../services/sharing/src/entities/index.js';
-import { sharingMigrations } from '../../services/sharing/src/migrations/index.js';
+import { sharingRuntimeOptions } from '../../services/sharing/src/runtime.js';
 import { buildTenancyApp, type TenancyApp } from '../../services/tenancy/src/app.js';
 import { loadTenancyConfig, type TenancyConfig } from '../../services/tenancy/src/config.js';
-import { tenancyEntities } from '../../services/tenancy/src/entities/index.js';
-import { tenancyMigrations } from '../../services/tenancy/src/migrations/index.js';
+import { tenancyRuntimeOptions } from '../../services/tenancy/src/runtime.js';
+import { natsEnv } from './test-nats.js';
 
 export const TEST_ISSUER = 'http://identity.portcullis.test';
 
-/** The env a service under test gets: this run's database, NATS subject prefix and audit stream. */
-export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+/**
+ * The env a service under test gets: this run's database, NATS (signed in as `user`: the service's own NATS user),
+ * subject prefix and audit stream.
+ */
+export function testEnv(overrides: Record<string, string> = {}, user: NatsUser = 'operator'): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: inject('databaseUrl'),
-    NATS_URL: inject('natsUrl'),
+    ...natsEnv(user),
     NATS_SUBJECT_PREFIX: inject('natsPrefix'),
     AUDIT_STREAM: inject('auditStream'),
     REVOKED_SESSIONS_BUCKET: inject('revokedSessionsBucket'),
@@ -55,9 +55,9 @@ export interface RunningIdentity extends IdentityApp {
 /** A real identity service on a free port, against the run's Postgres and NATS. */
 export async function startIdentity(overrides: Record<string, string> = {}): Promise<RunningIdentity> {
   // The issuer is a name, not where the service listens; tests use a fixed one.
-  const config = loadIdentityConfig(testEnv({ ISSUER: TEST_ISSUER, ...overrides }));
+  const config = loadIdentityConfig(testEnv({ ISSUER: TEST_ISSUER, ...overrides }, 'identity'));
   const logger = createLogger('identity', config.LOG_LEVEL);
-  const runtime = await createRuntime({ service: 'identity', config, logger, entities: identityEntities, migrations: identityMigrations, relayPollIntervalMs: 200 });
+  const runtime = await createRuntime(identityRuntimeOptions(config, logger, { relayPollIntervalMs: 200 }));
   const identity = buildIdentityApp(config, runtime, logger);
   const server = await listen(identity.app, 0);
   runtime.relay.start();
@@ -97,10 +97,10 @@ export async function startAudit(identity: { url: string; config: { ISSUER: stri
       TOKEN_ISSUER: identity.config.ISSUER,
       AUDIT_CONSUMER: `audit_${process.pid}_${auditInstances}`,
       ...overrides,
-    }),
+    }, 'audit'),
   );
   const logger = createLogger('audit', config.LOG_LEVEL);
-  const runtime = await createRuntime({ service: 'audit', config, logger, entities: auditEntities, migrations: auditMigrations });
+  const runtime = await createRuntime(auditRuntimeOptions(config, logger));
   const audit = buildAuditApp(config, runtime, logger);
   await audit.consumer.start();
   const server = await listen(audit.app, 0);
@@ -128,10 +128,10 @@ export interface RunningAuthz extends AuthzApp {
 /** A real authz service trusting the given identity. */
 export async function startAuthz(identity: { url: string; config: { ISSUER: string } }, overrides: Record<string, string> = {}): Promise<RunningAuthz> {
   const config = loadAuthzConfig(
-    testEnv({ IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`, TOKEN_ISSUER: identity.config.ISSUER, ...overrides }),
+    testEnv({ IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`, TOKEN_ISSUER: identity.config.ISSUER, ...overrides }, 'authz'),
   );
   const logger = createLogger('authz', config.LOG_LEVEL);
-  const runtime = await createRuntime({ service: 'authz', config, logger, entities: authzEntities, migrations: authzMigrations });
+  const runtime = await createRuntime(authzRuntimeOptions(config, logger));
   const authz = buildAuthzApp(config, runtime, logger);
   const server = await listen(authz.app, 0);
   return {
@@ -157,10 +157,10 @@ export interface RunningTenancy extends TenancyApp {
 /** A real tenancy service trusting the given identity; invitation mail goes to `MAIL_OUTBOX_DIR` (give a temp dir). */
 export async function startTenancy(identity: { url: string; config: { ISSUER: string } }, overrides: Record<string, string> = {}): Promise<RunningTenancy> {
   const config = loadTenancyConfig(
-    testEnv({ IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`, TOKEN_ISSUER: identity.config.ISSUER, ...overrides }),
+    testEnv({ IDENTITY_JWKS_URL: `${identity.url}/.well-known/jwks.json`, TOKEN_ISSUER: identity.config.ISSUER, ...overrides }, 'tenancy'),
   );
   const logger = createLogger('tenancy', config.LOG_LEVEL);
-  const runtime = await createRuntime({ service: 'tenancy', config, logger, entities: tenancyEntities, migrations: tenancyMigrations, relayPollIntervalMs: 200 });
+  const runtime = await createRuntime(tenancyRuntimeOptions(config, logger, { relayPollIntervalMs: 200 }));
   const tenancy = buildTenancyApp(config, runtime, logger);
   const server = await listen(tenancy.app, 0);
   runtime.relay.start();
@@ -198,10 +198,10 @@ export async function startSharing(identity: { url: string; config: { ISSUER: st
       GRANT_TOKEN_ISSUER: 'http://sharing.portcullis.test',
       TENANT_EVENTS_CONSUMER: `sharing_${process.pid}_${sharingInstances}`,
       ...overrides,
-    }),
+    }, 'sharing'),
   );
   const logger = createLogger('sharing', config.LOG_LEVEL);
-  const runtime = await createRuntime({ service: 'sharing', config, logger, entities: sharingEntities, migrations: sharingMigrations, relayPollIntervalMs: 200 });
+  const runtime = await createRuntime(sharingRuntimeOptions(config, logger, { relayPollIntervalMs: 200 }));
   const sharing = buildSharingApp(config, runtime, logger);
   await sharing.start();
   const server = await listen(sharing.app, 0);

@@ -11,7 +11,7 @@ const env = process.env;
 const prefix = env.NATS_SUBJECT_PREFIX ?? '';
 const logger = createLogger('policy-probe', 'warn');
 const orm = await createOrm({ databaseUrl: env.DATABASE_URL!, schema: 'authz', entities: authzEntities, migrations: authzMigrations, poolMax: 2 });
-const nc = await connectNats({ url: env.NATS_URL!, name: 'policy-probe' });
+const nc = await connectNats({ url: env.NATS_URL!, name: 'policy-probe', credentials: env });
 const engine = await PolicyEngine.start({
   orm,
   nc,

@@ -51,10 +51,11 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
   };
   const { app } = createHttpApp({
     service: AUDIT_SERVICE,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
-    routers: [eventRoutes(readers, authenticate(verifier, runtime.revokedSessions.check))],
+    routers: [eventRoutes(readers, authenticate(verifier, runtime.sessionChecks), runtime.sessionChecks)],
   });
   const retention = new RetentionService(runtime.orm, logger, { retentionMs: config.AUDIT_RETENTION });
   return { app, store, consumer, verifier: readers.verifier, retention };

@@ -2,12 +2,11 @@ import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { AUDIT_SERVICE, buildAuditApp } from './app.js';
 import { loadAuditConfig } from './config.js';
-import { auditEntities } from './entities/index.js';
-import { auditMigrations } from './migrations/index.js';
+import { auditRuntimeOptions } from './runtime.js';
 
 const config = loadAuditConfig();
 const logger = createLogger(AUDIT_SERVICE, config.LOG_LEVEL);
-const runtime = await createRuntime({ service: AUDIT_SERVICE, config, logger, entities: auditEntities, migrations: auditMigrations });
+const runtime = await createRuntime(auditRuntimeOptions(config, logger));
 const audit = buildAuditApp(config, runtime, logger);
 await audit.consumer.start();
 audit.retention.start(config.AUDIT_RETENTION_INTERVAL);

@@ -28,16 +28,17 @@ export function buildAuthzApp(config: AuthzConfig, runtime: ServiceRuntime, logg
       keys: new URL(config.SHARING_JWKS_URL),
     }),
   });
-  const requireAuth = authenticate(verifier, runtime.revokedSessions.check);
+  const requireAuth = authenticate(verifier, runtime.sessionChecks);
   const decisions = new DecisionService(runtime.policy, readVocabulary());
   const forwardAuth = new ForwardAuthService(RouteTable.load(), runtime.authorizer);
   const { app } = createHttpApp({
     service: AUTHZ_SERVICE,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     logger,
     // No per-request ORM context: every decision comes from memory (the policy engine), on the gateway's hot path.
     readiness: runtime.readiness,
     // Forward-auth first: it is the gateway's sub-request for every call, so it should be matched first.
-    routers: [forwardAuthRoutes(forwardAuth, { accessTokens: new BearerVerifier({ [ACCESS_TOKEN_TYPE]: accessTokens }), withGrantTokens: verifier }, runtime.revokedSessions.check), checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth)],
+    routers: [forwardAuthRoutes(forwardAuth, { accessTokens: new BearerVerifier({ [ACCESS_TOKEN_TYPE]: accessTokens }), withGrantTokens: verifier }, runtime.sessionChecks, config.GATEWAY), checkRoutes(decisions, requireAuth), subjectRoutes(decisions, requireAuth)],
   });
   return { app, decisions };
 }

@@ -10,6 +10,11 @@ export const authzConfigSchema = baseConfigSchema.extend({
   SHARING_JWKS_URL: z.url().default('http://127.0.0.1:4003/.well-known/jwks.json'),
   GRANT_TOKEN_ISSUER: z.url().default('http://127.0.0.1:4003'),
   GRANT_TOKEN_AUDIENCE: z.string().min(1).default('portcullis'),
+  /**
+   * The gateway whose forward-auth requests this answers: it says which headers carry the original call (nginx:
+   * x-original-*; traefik, envoy: x-forwarded-method/-uri). The other pair is never read.
+   */
+  GATEWAY: z.enum(['nginx', 'traefik', 'envoy']).default('nginx'),
 });
 
 export type AuthzConfig = z.infer<typeof authzConfigSchema>;

@@ -2,13 +2,12 @@ import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { buildAuthzApp } from './app.js';
 import { loadAuthzConfig } from './config.js';
-import { authzEntities } from './entities/index.js';
+import { authzRuntimeOptions } from './runtime.js';
 import { AUTHZ_SERVICE } from './events/authz-events.js';
-import { authzMigrations } from './migrations/index.js';
 
 const config = loadAuthzConfig();
 const logger = createLogger(AUTHZ_SERVICE, config.LOG_LEVEL);
-const runtime = await createRuntime({ service: AUTHZ_SERVICE, config, logger, entities: authzEntities, migrations: authzMigrations });
+const runtime = await createRuntime(authzRuntimeOptions(config, logger));
 const authz = buildAuthzApp(config, runtime, logger);
 runtime.relay.start();
 const server = await listen(authz.app, config.PORT, config.HOST);

@@ -31,8 +31,12 @@ export interface IdentityApp {
   signingKeys: SigningKeyService;
   tokens: TokenService;
   verifier: TokenVerifier;
+  impersonation: ImpersonationService;
   stop: () => void;
 }
+
+/** How often expired impersonations are recorded as ended (`impersonation.ended`, reason `expired`). */
+const IMPERSONATION_SWEEP_MS = 15_000;
 
 /** Wires identity's services and routes onto a runtime; starts nothing that listens on a port. */
 export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime, logger: Logger): IdentityApp {
@@ -50,7 +54,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
   });
   const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
-  const sessions = new SessionService(runtime.orm, outbox, runtime.revokedSessions, logger);
+  const sessions = new SessionService(runtime.orm, outbox, config.REVOKED_SESSIONS_BUCKET);
   const mfa = new MfaService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'totp-secrets'), outbox, config.MFA_ISSUER_NAME);
   const throttle = new LoginThrottle(runtime.orm, outbox, {
     maxFailures: config.LOGIN_MAX_FAILURES,
@@ -60,22 +64,39 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     windowMs: config.LOGIN_FAILURE_WINDOW,
   });
   const auth = new AuthService(runtime.orm, hasher, tokens, outbox, { refreshTokenTtlMs: config.REFRESH_TOKEN_TTL, sessions, mfa, throttle });
-  const impersonation = new ImpersonationService(runtime.orm, tokens, sessions, outbox);
-  const userAdmin = new UserAdminService(runtime.orm, users, sessions, runtime.grants, outbox);
-  const profile = new ProfileService(runtime.orm, hasher, outbox, sessions);
+  const impersonation = new ImpersonationService(runtime.orm, tokens, sessions, outbox, config.IMPERSONATION_MAX_TTL);
+  const userAdmin = new UserAdminService(runtime.orm, users, sessions, runtime.grants, outbox, impersonation);
+  const profile = new ProfileService(runtime.orm, hasher, outbox, sessions, throttle);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
   const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });
-  const requireAuth = authenticate(verifier, (principal) => auth.isSessionRevoked(principal));
+  const requireAuth = authenticate(verifier, { isRevoked: (principal) => auth.isSessionRevoked(principal), authorizer: runtime.authorizer });
 
   const { app } = createHttpApp({
     service: IDENTITY_SERVICE,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
     extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
-    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, requireAuth), mfaRoutes(mfa, users, requireAuth), userRoutes(userAdmin, runtime.authorizer, requireAuth),
+    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, runtime.authorizer, requireAuth), mfaRoutes(mfa, users, runtime.authorizer, requireAuth), userRoutes(userAdmin, runtime.authorizer, requireAuth),
       impersonationRoutes(impersonation, runtime.authorizer, requireAuth)],
   });
   const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
-  return { app, users, auth, signingKeys, tokens, verifier, stop: responder.stop };
+  const sweep = setInterval(() => {
+    impersonation.endExpired().catch((error: unknown) => logger.warn({ err: error }, 'could not record expired impersonations; will retry'));
+  }, IMPERSONATION_SWEEP_MS);
+  sweep.unref();
+  return {
+    app,
+    users,
+    auth,
+    signingKeys,
+    tokens,
+    verifier,
+    impersonation,
+    stop: () => {
+      clearInterval(sweep);
+      responder.stop();
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { baseConfigSchema, duration, keyEncryptionSecret, loadConfig, resolveKeyEncryptionSecret } from '@portcullis/shared/config';
+import { baseConfigSchema, duration, keyEncryptionSecret, loadConfig } from '@portcullis/shared/config';
+
+/** Added to the longest token lifetime when deriving how long revocations are remembered. */
+const CLOCK_SKEW_MS = 60_000;
 
 export const identityConfigSchema = baseConfigSchema
   .extend({
@@ -9,6 +12,13 @@ export const identityConfigSchema = baseConfigSchema
     ACCESS_TOKEN_AUDIENCE: z.string().min(1).default('portcullis'),
     ACCESS_TOKEN_CLIENT_ID: z.string().min(1).default('portcullis'),
     ACCESS_TOKEN_TTL: duration('15m'),
+    /** The longest an impersonation may last (its token lives as long, with no refresh). */
+    IMPERSONATION_MAX_TTL: duration('30m'),
+    /**
+     * How long every service remembers a revoked session (the revoked-sessions bucket's TTL). Unset: the longest token
+     * lifetime (access token or impersonation) plus a minute of clock skew. Set shorter, identity refuses to start.
+     */
+    REVOKED_SESSIONS_TTL: duration('0'),
     REFRESH_TOKEN_TTL: duration('30d'),
     SIGNING_KEY_ROTATION: duration('30d'),
     /** Encrypts signing keys and TOTP secrets at rest. Required outside development and tests. */
@@ -28,13 +38,17 @@ export const identityConfigSchema = baseConfigSchema
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   })
   .transform((config, ctx) => {
-    if (config.REVOKED_SESSIONS_TTL < config.ACCESS_TOKEN_TTL) {
-      ctx.addIssue({ code: 'custom', path: ['REVOKED_SESSIONS_TTL'], message: 'must be at least ACCESS_TOKEN_TTL, or a revoked session could outlive its revocation' });
+    const longestToken = Math.max(config.ACCESS_TOKEN_TTL, config.IMPERSONATION_MAX_TTL);
+    const revokedSessionsTtl = config.REVOKED_SESSIONS_TTL || longestToken + CLOCK_SKEW_MS;
+    if (revokedSessionsTtl < longestToken) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REVOKED_SESSIONS_TTL'],
+        message: 'must be at least the longest token lifetime (ACCESS_TOKEN_TTL, IMPERSONATION_MAX_TTL), or a revoked session would come back to life',
+      });
       return z.NEVER;
     }
-    const secret = resolveKeyEncryptionSecret(config, ctx);
-    if (!secret) return z.NEVER;
-    return { ...config, KEY_ENCRYPTION_SECRET: secret };
+    return { ...config, REVOKED_SESSIONS_TTL: revokedSessionsTtl };
   });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

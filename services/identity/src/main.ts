@@ -2,13 +2,12 @@ import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { buildIdentityApp } from './app.js';
 import { loadIdentityConfig } from './config.js';
-import { identityEntities } from './entities/index.js';
+import { identityRuntimeOptions } from './runtime.js';
 import { IDENTITY_SERVICE } from './events/identity-events.js';
-import { identityMigrations } from './migrations/index.js';
 
 const config = loadIdentityConfig();
 const logger = createLogger(IDENTITY_SERVICE, config.LOG_LEVEL);
-const runtime = await createRuntime({ service: IDENTITY_SERVICE, config, logger, entities: identityEntities, migrations: identityMigrations });
+const runtime = await createRuntime(identityRuntimeOptions(config, logger));
 const identity = buildIdentityApp(config, runtime, logger);
 await identity.signingKeys.currentKey();
 if (config.BOOTSTRAP_ADMIN_EMAIL) {

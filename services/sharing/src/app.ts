@@ -26,7 +26,7 @@ export interface SharingApp {
 /** Wires sharing's services and routes onto a runtime; starts nothing that listens on a port. */
 export function buildSharingApp(config: SharingConfig, runtime: ServiceRuntime, logger: Logger): SharingApp {
   const accessTokens = new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) });
-  const requireAuth = authenticate(accessTokens, runtime.revokedSessions.check);
+  const requireAuth = authenticate(accessTokens, runtime.sessionChecks);
   const outbox = createSharingOutbox(config.NATS_SUBJECT_PREFIX, () => runtime.relay.wake());
   const signingKeys = new SigningKeyService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'signing-keys'), {
     lockName: 'sharing.signing-keys',
@@ -34,16 +34,18 @@ export function buildSharingApp(config: SharingConfig, runtime: ServiceRuntime, 
     publishAfterRetirementMs: config.GRANT_TOKEN_TTL + 60_000,
   });
   const grantTokens = new GrantTokenService(signingKeys, { issuer: config.GRANT_TOKEN_ISSUER, audience: config.GRANT_TOKEN_AUDIENCE, ttlMs: config.GRANT_TOKEN_TTL });
-  const shares = new ShareService(runtime.orm, runtime.authorizer, runtime.grants, outbox, new TenantDirectory(runtime.nc, config.NATS_SUBJECT_PREFIX), {
+  const tenants = new TenantDirectory(runtime.nc, config.NATS_SUBJECT_PREFIX);
+  const shares = new ShareService(runtime.orm, runtime.authorizer, runtime.grants, outbox, tenants, {
     maxLifetimeMs: config.SHARE_MAX_LIFETIME,
     publicUrl: config.PUBLIC_URL,
   });
   // A `tenant` link's viewer signs in with an access token; only those are accepted there.
   const viewers = new BearerVerifier({ [ACCESS_TOKEN_TYPE]: accessTokens });
-  const resolver = new ShareResolver(runtime.orm, runtime.authorizer, viewers, runtime.revokedSessions.check, grantTokens, outbox, logger);
+  const resolver = new ShareResolver(runtime.orm, runtime.authorizer, viewers, runtime.sessionChecks, grantTokens, outbox, logger);
   const wellKnown = new Router({ prefix: '/.well-known' }).get('/jwks.json', serveJwks(signingKeys));
   const { app } = createHttpApp({
     service: SHARING_SERVICE,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
@@ -57,6 +59,7 @@ export function buildSharingApp(config: SharingConfig, runtime: ServiceRuntime, 
     durable: config.TENANT_EVENTS_CONSUMER,
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
     shares,
+    tenants,
     logger,
   });
   return { app, shares, resolver, signingKeys, start: () => consumer.start(), stop: () => consumer.stop() };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, duration, keyEncryptionSecret, loadConfig, resolveKeyEncryptionSecret } from '@portcullis/shared/config';
+import { baseConfigSchema, duration, keyEncryptionSecret, loadConfig } from '@portcullis/shared/config';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -31,9 +31,7 @@ export const sharingConfigSchema = baseConfigSchema
       ctx.addIssue({ code: 'custom', path: ['GRANT_TOKEN_TTL'], message: 'must be at most 15m' });
       return z.NEVER;
     }
-    const secret = resolveKeyEncryptionSecret(config, ctx);
-    if (!secret) return z.NEVER;
-    return { ...config, KEY_ENCRYPTION_SECRET: secret };
+    return config;
   });
 
 export type SharingConfig = z.infer<typeof sharingConfigSchema>;

@@ -2,13 +2,12 @@ import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { buildSharingApp } from './app.js';
 import { loadSharingConfig } from './config.js';
-import { sharingEntities } from './entities/index.js';
+import { sharingRuntimeOptions } from './runtime.js';
 import { SHARING_SERVICE } from './events/sharing-events.js';
-import { sharingMigrations } from './migrations/index.js';
 
 const config = loadSharingConfig();
 const logger = createLogger(SHARING_SERVICE, config.LOG_LEVEL);
-const runtime = await createRuntime({ service: SHARING_SERVICE, config, logger, entities: sharingEntities, migrations: sharingMigrations });
+const runtime = await createRuntime(sharingRuntimeOptions(config, logger));
 const sharing = buildSharingApp(config, runtime, logger);
 await sharing.start();
 runtime.relay.start();

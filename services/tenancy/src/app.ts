@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
-import type { TenancyConfig } from './config.js';
+import { invitationLinkInResponse, type TenancyConfig } from './config.js';
 import { startInvitationResponder } from './events/invitation.responder.js';
 import { startTenantLookupResponder } from './events/tenant-lookup.responder.js';
 import { createTenancyOutbox, TENANCY_SERVICE } from './events/tenancy-events.js';
@@ -28,7 +28,7 @@ export interface TenancyApp {
 /** Wires tenancy's services and routes onto a runtime; starts nothing that listens on a port. */
 export function buildTenancyApp(config: TenancyConfig, runtime: ServiceRuntime, logger: Logger, mailer?: Mailer): TenancyApp {
   const verifier = new TokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: new URL(config.IDENTITY_JWKS_URL) });
-  const requireAuth = authenticate(verifier, runtime.revokedSessions.check);
+  const requireAuth = authenticate(verifier, runtime.sessionChecks);
   const outbox = createTenancyOutbox(config.NATS_SUBJECT_PREFIX, () => runtime.relay.wake());
   const directory = new UserDirectory(runtime.nc, config.NATS_SUBJECT_PREFIX);
   const roles = new RoleCatalog(runtime.policy);
@@ -41,13 +41,14 @@ export function buildTenancyApp(config: TenancyConfig, runtime: ServiceRuntime, 
   });
   const { app } = createHttpApp({
     service: TENANCY_SERVICE,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
     routers: [
       tenantRoutes(tenants, runtime.authorizer, requireAuth),
       memberRoutes(members, runtime.authorizer, requireAuth),
-      invitationRoutes(invitations, runtime.authorizer, requireAuth),
+      invitationRoutes(invitations, runtime.authorizer, requireAuth, invitationLinkInResponse(config)),
       meRoutes(members, roles, requireAuth),
     ],
   });

@@ -19,6 +19,15 @@ export const tenancyConfigSchema = baseConfigSchema.extend({
 
 export type TenancyConfig = z.infer<typeof tenancyConfigSchema>;
 
+/**
+ * Whether the API hands the invitation link to the inviter: only in development and tests without SMTP, where there
+ * is nobody else to deliver it. Otherwise it goes to the invited address alone, so an inviter cannot claim an email
+ * they do not own.
+ */
+export function invitationLinkInResponse(config: Pick<TenancyConfig, 'NODE_ENV' | 'SMTP_URL'>): boolean {
+  return !config.SMTP_URL && config.NODE_ENV !== 'production';
+}
+
 export function loadTenancyConfig(env: NodeJS.ProcessEnv = process.env): TenancyConfig {
   return loadConfig(tenancyConfigSchema, env);
 }

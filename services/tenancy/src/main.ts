@@ -2,13 +2,12 @@ import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { buildTenancyApp } from './app.js';
 import { loadTenancyConfig } from './config.js';
-import { tenancyEntities } from './entities/index.js';
+import { tenancyRuntimeOptions } from './runtime.js';
 import { TENANCY_SERVICE } from './events/tenancy-events.js';
-import { tenancyMigrations } from './migrations/index.js';
 
 const config = loadTenancyConfig();
 const logger = createLogger(TENANCY_SERVICE, config.LOG_LEVEL);
-const runtime = await createRuntime({ service: TENANCY_SERVICE, config, logger, entities: tenancyEntities, migrations: tenancyMigrations });
+const runtime = await createRuntime(tenancyRuntimeOptions(config, logger));
 const tenancy = buildTenancyApp(config, runtime, logger);
 runtime.relay.start();
 const server = await listen(tenancy.app, config.PORT, config.HOST);

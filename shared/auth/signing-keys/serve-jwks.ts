@@ -5,6 +5,7 @@ import type { SigningKeyService } from './signing-key.service.js';
 export function serveJwks(keys: SigningKeyService) {
   return async function jwks(ctx: Context): Promise<void> {
     ctx.set('cache-control', 'public, max-age=60');
+    ctx.remove('pragma');
     ctx.body = await keys.jwks();
   };
 }

@@ -7,6 +7,8 @@ import type { KeyCipher } from '../key-cipher.js';
 
 export const SIGNING_ALGORITHM = 'EdDSA';
 const CACHE_MS = 30_000;
+/** At most one re-read of the keys for a token naming an unknown kid in this long (forged kids cost no query). */
+const UNKNOWN_KID_COOLDOWN_MS = 5_000;
 
 export interface SigningKeyPolicy {
   /** Names the advisory lock instances of one service take turns under (one per service schema). */
@@ -32,6 +34,7 @@ interface ActiveKey {
 export class SigningKeyService {
   private active?: ActiveKey;
   private published?: { jwks: JSONWebKeySet; getKey: JWTVerifyGetKey; loadedAt: number };
+  private lastUnknownKidReload = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -92,12 +95,17 @@ export class SigningKeyService {
     return (await this.publishedKeys()).jwks;
   }
 
-  /** Verification key lookup for the service's own token checks; refreshes once on an unknown kid. */
+  /**
+   * Verification key lookup for the service's own token checks. An unknown kid (a key another instance just made, or a
+   * forgery) re-reads the keys at most once per cooldown; within it the token is refused without asking Postgres.
+   */
   readonly verificationKey: JWTVerifyGetKey = async (header, token) => {
     try {
       return await (await this.publishedKeys()).getKey(header, token);
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+      if (Date.now() - this.lastUnknownKidReload < UNKNOWN_KID_COOLDOWN_MS) throw error;
+      this.lastUnknownKidReload = Date.now();
       this.published = undefined;
       return (await this.publishedKeys()).getKey(header, token);
     }

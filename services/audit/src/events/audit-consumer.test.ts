@@ -35,8 +35,8 @@ describe('the audit consumer', () => {
     const event = sampleEvent();
     const subject = auditSubject(event, identity.config.NATS_SUBJECT_PREFIX);
     // Two publishes with different message ids get past JetStream's de-duplication: the store must catch it.
-    await audit.runtime.js.publish(subject, JSON.stringify(event), { msgID: `${event.id}-first` });
-    const second = await audit.runtime.js.publish(subject, JSON.stringify(event), { msgID: `${event.id}-second` });
+    await identity.runtime.js.publish(subject, JSON.stringify(event), { msgID: `${event.id}-first` });
+    const second = await identity.runtime.js.publish(subject, JSON.stringify(event), { msgID: `${event.id}-second` });
 
     const jsm = await jetstreamManager(audit.runtime.nc);
     await eventually(async () => {
@@ -67,7 +67,7 @@ describe('the audit consumer', () => {
 
   it('drops a message that is not an audit event instead of storing it or retrying it for ever', async () => {
     const subject = `${identity.config.NATS_SUBJECT_PREFIX}audit.identity.user.created`;
-    const bad = await audit.runtime.js.publish(subject, JSON.stringify({ hello: 'world' }));
+    const bad = await identity.runtime.js.publish(subject, JSON.stringify({ hello: 'world' }));
     const jsm = await jetstreamManager(audit.runtime.nc);
     await eventually(async () => {
       const info = await jsm.consumers.info(identity.config.AUDIT_STREAM, audit.config.AUDIT_CONSUMER);

@@ -1,6 +1,6 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@portcullis/shared/nats';
-import { auditStreamSubjects, DurableConsumer, isValidAuditEvent, type AuditEvent } from '@portcullis/shared/events';
+import { arrivedOnItsOwnSubject, auditStreamSubjects, DurableConsumer, isValidAuditEvent, type AuditEvent } from '@portcullis/shared/events';
 import type { Logger } from '@portcullis/shared/http';
 import type { EventStoreService } from '../services/event-store.service.js';
 
@@ -18,8 +18,8 @@ export interface AuditConsumerOptions {
 
 /**
  * A durable pull consumer on the audit stream, storing what has arrived in batches. Each message is acked only after
- * its row is committed; a failure to store naks the batch for redelivery, and a message that is not an audit event
- * is terminated (and logged), never stored.
+ * its row is committed; a failure to store naks the batch for redelivery, and a message that is not an audit event,
+ * or one whose source is not the service whose subject it came on, is terminated (and logged), never stored.
  */
 export class AuditConsumer {
   private readonly consumer: DurableConsumer;
@@ -63,10 +63,11 @@ export class AuditConsumer {
     } catch {
       event = undefined;
     }
-    if (isValidAuditEvent(event)) return event;
+    const valid = isValidAuditEvent(event);
+    if (valid && arrivedOnItsOwnSubject(event as AuditEvent, msg.subject, this.options.subjectPrefix)) return event as AuditEvent;
     this.options.logger.error(
       { subject: msg.subject, seq: msg.seq, body: msg.string().slice(0, 2000) },
-      'message on the audit stream is not a valid audit event; dropped',
+      valid ? 'audit event whose source or type does not match the subject it came on; dropped' : 'message on the audit stream is not a valid audit event; dropped',
     );
     // No reason text: nats-server before 2.10.4 ignores a +TERM that carries one, leaving the message pending.
     msg.term();

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSubject, buildAuditEvent, type AuditEvent } from '@portcullis/shared/events';
 import { call, changeGrant, eventually, startAudit, startIdentity, type RunningAudit, type RunningIdentity } from '../../../../test/support/harness.js';
 import { person, type Person } from '../../../../test/support/people.js';
+import { connectTestNats } from '../../../../test/support/test-nats.js';
+import { jetstream } from '@nats-io/jetstream';
 
 let identity: RunningIdentity;
 let audit: RunningAudit;
@@ -23,8 +25,14 @@ function event(tenantId?: string, label = 'x'): AuditEvent {
   });
 }
 
+/** Publishes as tenancy would: only the tenancy NATS user may publish on audit.tenancy.>. */
 async function publish(events: AuditEvent[]): Promise<void> {
-  for (const e of events) await audit.runtime.js.publish(auditSubject(e, identity.config.NATS_SUBJECT_PREFIX), JSON.stringify(e), { msgID: e.id });
+  const nc = await connectTestNats('trail-test-producer', 'tenancy');
+  try {
+    for (const e of events) await jetstream(nc).publish(auditSubject(e, identity.config.NATS_SUBJECT_PREFIX), JSON.stringify(e), { msgID: e.id });
+  } finally {
+    await nc.close();
+  }
 }
 
 async function storedTimes(ids: string[]): Promise<Map<string, number>> {
@@ -44,7 +52,8 @@ beforeAll(async () => {
   audit = await startAudit(identity);
   root = await person(identity, 'root', ['platform_admin']);
   tenantAdmin = await person(identity, 'tadmin');
-  await changeGrant('add', audit.runtime, { subject: tenantAdmin.id, role: 'admin', domain: `tenant:${tenantA}` });
+  // Written as identity (audit may not announce policy changes: NATS refuses it), awaited in audit.
+  await changeGrant('add', identity.runtime, { subject: tenantAdmin.id, role: 'admin', domain: `tenant:${tenantA}` }, [audit.runtime]);
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Middleware } from 'koa';
 import { ApiRouter, Forbidden } from '@portcullis/shared/http';
-import { principalOf } from '@portcullis/shared/auth';
+import { assertSessionLive, principalOf, type SessionChecks } from '@portcullis/shared/auth';
 import { isSequence, type EventFilter } from '../repositories/event.repository.js';
 import type { AuditAccessService, AuditScope } from '../services/audit-access.service.js';
 import type { ChainVerifier } from '../services/chain-verifier.js';
@@ -65,7 +65,7 @@ export interface AuditReaders {
   access: AuditAccessService;
 }
 
-export function eventRoutes(readers: AuditReaders, requireAuth: Middleware): ApiRouter {
+export function eventRoutes(readers: AuditReaders, requireAuth: Middleware, sessionChecks: SessionChecks): ApiRouter {
   const { events, live, exporter, verifier, access } = readers;
   return new ApiRouter('/v1').get('/events', {
     summary: 'Audit events, newest first, in cursor pages',
@@ -78,7 +78,7 @@ export function eventRoutes(readers: AuditReaders, requireAuth: Middleware): Api
     ctx.body = await events.page(filterOf(query, scope), query.cursor, query.limit);
   })
     .get('/events/stream', {
-      summary: 'Server-sent events: each new event as it is stored (same filters and rights as the list); resume with Last-Event-ID',
+      summary: 'Server-sent events: each new event as it is stored (same filters and rights as the list); resume with Last-Event-ID. Ends (event `end`) within a second of the session ending or the right being lost',
       tags: ['audit'],
       before: [requireAuth],
       query: StreamQuery,
@@ -86,12 +86,25 @@ export function eventRoutes(readers: AuditReaders, requireAuth: Middleware): Api
     }, async (ctx, { query }) => {
       const principal = principalOf(ctx);
       const scope = access.scopeFor(principal, 'read', query.tenant_id);
+      const opened = JSON.stringify(scope);
+      // The right to watch is asked again while the stream is open: sign-out, revocation or a changed scope ends it.
+      const stillAllowed = async (): Promise<string | undefined> => {
+        try {
+          await assertSessionLive(principal, sessionChecks);
+          if (JSON.stringify(access.scopeFor(principal, 'read', query.tenant_id)) !== opened) return 'scope_changed';
+          return undefined;
+        } catch (error) {
+          const status = (error as { status?: number }).status;
+          return status === 401 ? 'session_ended' : status === 503 ? 'revocations_unavailable' : 'no_longer_allowed';
+        }
+      };
       const gone = new AbortController();
       ctx.req.once('close', () => gone.abort());
       const stream = await live.open(filterOf(query, scope), {
         lastEventId: ctx.get('last-event-id') || query.last_event_id,
         endsAt: principal.expires_at,
         signal: gone.signal,
+        stillAllowed,
       });
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setNoDelay(true);

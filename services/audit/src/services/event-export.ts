@@ -57,7 +57,19 @@ export class EventExporter {
   }
 }
 
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage return first: OWASP's CSV injection
+ * list) is prefixed with an apostrophe, so an attacker's user agent or name stays text when an admin opens the export.
+ */
+export function inertCell(value: unknown): unknown {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 function csvRow(event: AuditEvent, sequence: string, hash: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(csvCells(event, sequence, hash)).map(([column, value]) => [column, inertCell(value)]));
+}
+
+function csvCells(event: AuditEvent, sequence: string, hash: string): Record<string, unknown> {
   return {
     sequence,
     id: event.id,

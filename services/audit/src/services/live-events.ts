@@ -11,6 +11,11 @@ export interface LiveStreamOptions {
   endsAt: number;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /**
+   * Asked before each look for new events (at least every half second): the reason to end the stream, or undefined
+   * while the caller may still read it. A revoked session or a lost right ends the stream within a second.
+   */
+  stillAllowed?: () => Promise<string | undefined>;
 }
 
 const BATCH = 500;
@@ -47,6 +52,11 @@ export class LiveEvents {
     let quietSince = Date.now();
     yield `retry: 1000\n\n`;
     while (!options.signal.aborted && Date.now() / 1000 < options.endsAt) {
+      const ended = await options.stillAllowed?.();
+      if (ended) {
+        yield `event: end\ndata: ${JSON.stringify({ reason: ended })}\n\n`;
+        return;
+      }
       const rows = await new EventRepository(this.orm.em.fork()).find({ ...filter, afterSequence: last }, BATCH);
       for (const row of rows) {
         const sequence = String(row.sequence);

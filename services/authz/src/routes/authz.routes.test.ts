@@ -99,14 +99,30 @@ describe('GET /v1/forward-auth', () => {
     expect(response.headers.get('x-auth-impersonator-id')).toBeNull();
   });
 
-  it('accepts Traefik/Envoy style x-forwarded-* headers', async () => {
-    expect((await forward('GET', `/tenancy/v1/tenants/${tenant}`, users.viewer.token, 'forwarded')).status).toBe(200);
+  it('reads the original call only from the headers its gateway sets (nginx: x-original-*), never the other pair', async () => {
+    // Behind nginx, a client's own x-forwarded-uri reaches authz untouched: it must not be what is judged.
+    expect((await forward('GET', `/tenancy/v1/tenants/${tenant}`, users.viewer.token, 'forwarded')).status).toBe(400);
+    const traefik = await startAuthz(identity, { GATEWAY: 'traefik' });
+    try {
+      const asTraefik = (headers: Record<string, string>) => fetch(`${traefik.url}/v1/forward-auth`, { headers: { ...headers, ...auth(users.viewer.token) } });
+      expect((await asTraefik({ 'x-forwarded-method': 'GET', 'x-forwarded-uri': `/tenancy/v1/tenants/${tenant}` })).status).toBe(200);
+      // Behind Traefik a client can send x-original-*: ignored, the x-forwarded-* Traefik sets is what counts.
+      const chosen = await asTraefik({ 'x-original-method': 'GET', 'x-original-uri': '/identity/v1/auth/login', 'x-forwarded-method': 'DELETE', 'x-forwarded-uri': `/tenancy/v1/tenants/${tenant}` });
+      expect(chosen.status).toBe(403);
+      // Traefik passes forward-auth's status through: another tenant is 404 there as well.
+      expect((await asTraefik({ 'x-forwarded-method': 'GET', 'x-forwarded-uri': `/tenancy/v1/tenants/${otherTenant}` })).status).toBe(404);
+    } finally {
+      await traefik.close();
+    }
   });
 
-  it('denies with 403: a member managing members, an admin of another tenant, an unlisted route', async () => {
+  it('denies with 403 (a member managing members, an unlisted route) and says 404 for a tenant the caller cannot see', async () => {
     expect((await forward('POST', `/tenancy/v1/tenants/${tenant}/members`, users.member.token)).status).toBe(403);
-    expect((await forward('GET', `/tenancy/v1/tenants/${tenant}`, users.outsider.token)).status).toBe(403);
     expect((await forward('DELETE', '/identity/v1/everything', users.platform.token)).status).toBe(403);
+    // nginx's auth_request passes only 401/403 on: "not found" is a 403 marked x-auth-status 404, which the gateway answers as 404.
+    const outsider = await forward('GET', `/tenancy/v1/tenants/${tenant}`, users.outsider.token);
+    expect(outsider.status).toBe(403);
+    expect(outsider.headers.get('x-auth-status')).toBe('404');
   });
 
   it('answers 401 without a token or with a bad one on a protected route', async () => {

@@ -1,13 +1,21 @@
 import type { Context } from 'koa';
-import { ApiRouter, InvalidRequest, Unauthorized } from '@portcullis/shared/http';
-import { bearerToken, type SessionRevocationCheck, type PrincipalVerifier } from '@portcullis/shared/auth';
+import { ApiRouter, Forbidden, InvalidRequest, NotFound, Unauthorized } from '@portcullis/shared/http';
+import { assertSessionLive, bearerToken, type PrincipalVerifier, type SessionChecks } from '@portcullis/shared/auth';
 import type { ForwardAuthService } from '../services/forward-auth.service.js';
 
-/** The original call, from nginx (x-original-*) or Traefik/Envoy (x-forwarded-*). */
-function originalCall(ctx: Context): { method: string; uri: string } {
-  const method = ctx.get('x-original-method') || ctx.get('x-forwarded-method');
-  const uri = ctx.get('x-original-uri') || ctx.get('x-forwarded-uri');
-  if (!method || !uri) throw new InvalidRequest('Send the original call in x-original-method and x-original-uri (or x-forwarded-method and x-forwarded-uri).');
+/** The gateway in front: it decides which headers carry the original call (never a copy the client could send). */
+export type GatewayKind = 'nginx' | 'traefik' | 'envoy';
+
+/**
+ * The original call, from the headers the configured gateway itself sets: nginx `x-original-*` (auth_request);
+ * Traefik and Envoy `x-forwarded-method`/`x-forwarded-uri` (they overwrite a client's). The other pair is ignored: a
+ * client can send it through untouched.
+ */
+function originalCall(ctx: Context, gateway: GatewayKind): { method: string; uri: string } {
+  const [methodHeader, uriHeader] = gateway === 'nginx' ? ['x-original-method', 'x-original-uri'] : ['x-forwarded-method', 'x-forwarded-uri'];
+  const method = ctx.get(methodHeader);
+  const uri = ctx.get(uriHeader);
+  if (!method || !uri) throw new InvalidRequest(`Send the original call in ${methodHeader} and ${uriHeader} (this authz is configured for ${gateway}).`);
   return { method, uri };
 }
 
@@ -17,27 +25,42 @@ export interface ForwardAuthVerifiers {
   withGrantTokens: PrincipalVerifier;
 }
 
-export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifiers: ForwardAuthVerifiers, isRevoked: SessionRevocationCheck): ApiRouter {
+/**
+ * nginx's auth_request passes only 401 and 403 on (anything else is an error): "not found" (another tenant's resource,
+ * answered like a missing one) goes as 403 with x-auth-status: 404, which the gateway turns into its 404.
+ */
+function forNginx(error: unknown): unknown {
+  if (!(error instanceof NotFound)) return error;
+  const refusal = new Forbidden(error.detail);
+  refusal.headers['x-auth-status'] = '404';
+  return refusal;
+}
+
+export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifiers: ForwardAuthVerifiers, checks: SessionChecks, gateway: GatewayKind): ApiRouter {
   return new ApiRouter('/v1').get('/forward-auth', {
-    summary: 'Gateway sub-request: 200 with x-auth-* headers, or 401/403',
+    summary: 'Gateway sub-request: 200 with x-auth-* headers, or 401/403/404',
     tags: ['gateway'],
     public: true,
     responses: { 200: { description: 'Allowed; identity in x-auth-user-id, x-auth-tenant-id, x-auth-impersonator-id' } },
   }, async (ctx) => {
-    const { method, uri } = originalCall(ctx);
-    const result = await forwardAuth.decide({
-      method,
-      uri,
-      authenticate: async ({ grantTokens }) => {
-        const token = bearerToken(ctx);
-        if (!token) throw new Unauthorized();
-        const principal = await (grantTokens ? verifiers.withGrantTokens : verifiers.accessTokens).verify(token);
-        if (await isRevoked(principal)) throw new Unauthorized('The session has ended.');
-        return principal;
-      },
-    });
-    ctx.set(result.headers);
-    ctx.status = 200;
-    ctx.body = { allowed: true };
+    const { method, uri } = originalCall(ctx, gateway);
+    try {
+      const result = await forwardAuth.decide({
+        method,
+        uri,
+        authenticate: async ({ grantTokens }) => {
+          const token = bearerToken(ctx);
+          if (!token) throw new Unauthorized();
+          const principal = await (grantTokens ? verifiers.withGrantTokens : verifiers.accessTokens).verify(token);
+          await assertSessionLive(principal, checks);
+          return principal;
+        },
+      });
+      ctx.set(result.headers);
+      ctx.status = 200;
+      ctx.body = { allowed: true };
+    } catch (error) {
+      throw gateway === 'nginx' ? forNginx(error) : error;
+    }
   });
 }

@@ -1,5 +1,5 @@
 import type { Principal } from '@portcullis/shared/auth';
-import { tenantDomain, type Authorizer } from '@portcullis/shared/authz';
+import { assertAllowed, tenantDomain, type Authorizer } from '@portcullis/shared/authz';
 import { Forbidden, Unauthorized } from '@portcullis/shared/http';
 import type { RouteTable } from './route-table.js';
 
@@ -14,7 +14,10 @@ export interface ForwardAuthResult {
   headers: Record<string, string>;
 }
 
-/** Decides a gateway's sub-request: public routes pass, others need a token and, when listed, the policy's yes. */
+/**
+ * Decides a gateway's sub-request: public routes pass, others need a token and, when listed, the policy's yes. In a
+ * tenant the caller cannot see, the answer is 404 like for a missing tenant (as the services answer).
+ */
 export class ForwardAuthService {
   constructor(
     private readonly routes: RouteTable,
@@ -36,9 +39,7 @@ export class ForwardAuthService {
     };
     if (decision.kind === 'authenticated') return { headers };
     const domain = decision.tenantId ? tenantDomain(decision.tenantId) : 'platform';
-    if (!this.authorizer.isAllowed(principal, domain, decision.object, decision.action)) {
-      throw new Forbidden(`You may not ${decision.action} ${decision.object} here.`);
-    }
+    assertAllowed(this.authorizer, principal, domain, decision.object, decision.action);
     return { headers: { ...headers, ...(decision.tenantId ? { 'x-auth-tenant-id': decision.tenantId } : {}) } };
   }
 }

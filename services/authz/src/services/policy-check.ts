@@ -29,7 +29,10 @@ export function findProblems(rules: PolicyRule[], vocabulary: Vocabulary, file: 
   const seen = new Map<string, number>();
   for (const rule of rules) {
     const role = vocabulary.roles[rule.role];
-    if (!role) problem(rule, `unknown role "${rule.role}" (declare it in vocabulary.yaml)`);
+    const session = vocabulary.sessions?.[rule.role];
+    if (session) {
+      if (rule.domain !== 'platform') problem(rule, `session kind "${rule.role}" is about the caller's own account: its rules use "platform", not "${rule.domain}"`);
+    } else if (!role) problem(rule, `unknown role "${rule.role}" (declare it in vocabulary.yaml)`);
     else if (role.domain === 'tenant' && rule.domain !== 'tenant:*') {
       problem(rule, `tenant role "${rule.role}" can only be held in a tenant, so its rules must use "tenant:*", not "${rule.domain}"`);
     } else if (role.domain === 'platform' && rule.domain === 'tenant:*') {

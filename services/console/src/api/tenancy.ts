@@ -50,8 +50,11 @@ export interface Invitation {
   accepted_by?: string | null;
 }
 
-/** The token is only ever in the answer to create and resend. */
-export type IssuedInvitation = Invitation & { token: string };
+/**
+ * The answer to create and resend. The link goes by mail to the invited address; only in development without SMTP is
+ * it here instead (`delivery: "response"`, the token shown this once).
+ */
+export type IssuedInvitation = Invitation & { delivery: 'mail' | 'mail_failed' | 'response'; token?: string };
 
 export interface Role {
   name: string;

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@portcullis/shared/nats';
-import { respondJson } from '@portcullis/shared/nats';
+import { respondJson, USERS_BY_EMAIL, USERS_GET, withPrefix } from '@portcullis/shared/nats';
 import type { Logger } from '@portcullis/shared/http';
 import type { UserService } from '../services/user.service.js';
 
@@ -12,7 +12,7 @@ export interface UserSummary {
 
 /** Subjects other services use to ask identity about users (they never read identity's tables). */
 export function userLookupSubjects(prefix: string) {
-  return { byEmail: `${prefix}identity.users.by_email`, byId: `${prefix}identity.users.get` };
+  return { byEmail: withPrefix(prefix, USERS_BY_EMAIL), byId: withPrefix(prefix, USERS_GET) };
 }
 
 export function startUserLookupResponder(nc: NatsConnection, users: UserService, prefix: string, logger: Logger) {

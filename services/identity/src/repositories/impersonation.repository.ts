@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export interface ImpersonationSession {
   id: string;
   impersonatorId: string;
+  /** The impersonator's own session that started it (null for those started before this was recorded). */
+  impersonatorSessionId: string | null;
   impersonatorEmail: string | null;
   targetId: string;
   targetEmail: string | null;
@@ -16,6 +18,7 @@ export interface ImpersonationSession {
 interface Row {
   id: string;
   impersonator_id: string;
+  impersonator_session_id: string | null;
   impersonator_email: string | null;
   target_id: string;
   target_email: string | null;
@@ -26,13 +29,14 @@ interface Row {
   end_reason: string | null;
 }
 
-const SELECT = `select s.id, s.impersonator_id, i.email as impersonator_email, s.target_id, t.email as target_email, s.reason,
+const SELECT = `select s.id, s.impersonator_id, s.impersonator_session_id, i.email as impersonator_email, s.target_id, t.email as target_email, s.reason,
   s.started_at, s.expires_at, s.ended_at, s.end_reason
   from impersonation_sessions s left join users i on i.id = s.impersonator_id left join users t on t.id = s.target_id`;
 
 const fromRow = (r: Row): ImpersonationSession => ({
   id: r.id,
   impersonatorId: r.impersonator_id,
+  impersonatorSessionId: r.impersonator_session_id,
   impersonatorEmail: r.impersonator_email,
   targetId: r.target_id,
   targetEmail: r.target_email,
@@ -46,11 +50,26 @@ const fromRow = (r: Row): ImpersonationSession => ({
 export class ImpersonationRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async create(s: { id: string; impersonatorId: string; targetId: string; reason: string; startedAt: Date; expiresAt: Date }): Promise<void> {
+  async create(s: { id: string; impersonatorId: string; impersonatorSessionId: string; targetId: string; reason: string; startedAt: Date; expiresAt: Date }): Promise<void> {
     await this.em.execute(
-      'insert into impersonation_sessions (id, impersonator_id, target_id, reason, started_at, expires_at) values (?, ?, ?, ?, ?, ?)',
-      [s.id, s.impersonatorId, s.targetId, s.reason, s.startedAt, s.expiresAt],
+      'insert into impersonation_sessions (id, impersonator_id, impersonator_session_id, target_id, reason, started_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)',
+      [s.id, s.impersonatorId, s.impersonatorSessionId, s.targetId, s.reason, s.startedAt, s.expiresAt],
     );
+  }
+
+  /** The open ones a session of the impersonator started, locked. */
+  async openStartedBy(impersonatorSessionId: string): Promise<ImpersonationSession[]> {
+    const rows = await this.em.execute<Row[]>(`${SELECT} where s.impersonator_session_id = ? and s.ended_at is null for update of s`, [impersonatorSessionId]);
+    return rows.map(fromRow);
+  }
+
+  /** Open ones past their expiry (not yet recorded as ended), oldest first, locked; others skip them. */
+  async expiredOpen(limit: number): Promise<ImpersonationSession[]> {
+    const rows = await this.em.execute<Row[]>(
+      `${SELECT} where s.ended_at is null and s.expires_at <= now() order by s.expires_at limit ? for update of s skip locked`,
+      [limit],
+    );
+    return rows.map(fromRow);
   }
 
   /**
@@ -73,7 +92,8 @@ export class ImpersonationRepository {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async end(id: string, endedBy: string, reason: string): Promise<Date> {
+  /** Marks it ended (at its expiry if that came first); `endedBy` is null when nobody did (it expired). */
+  async end(id: string, endedBy: string | null, reason: string): Promise<Date> {
     const [row] = await this.em.execute<{ ended_at: Date }[]>(
       'update impersonation_sessions set ended_at = least(now(), expires_at), ended_by = ?, end_reason = ? where id = ? returning ended_at',
       [endedBy, reason, id],

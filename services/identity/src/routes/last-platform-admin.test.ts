@@ -7,6 +7,7 @@ import { migrateAll } from '../../../../deploy/dev/migrate-all.js';
 import { seedPolicy } from '../../../../deploy/dev/seed-policy.js';
 import { call, eventually, startIdentity, type RunningIdentity } from '../../../../test/support/harness.js';
 import { person, type Person } from '../../../../test/support/people.js';
+import { connectTestNats } from '../../../../test/support/test-nats.js';
 
 // A database of its own: "the last platform admin" needs a platform with exactly the admins this test makes.
 let databaseUrl: string;
@@ -29,7 +30,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (identity) await (await jetstreamManager(identity.runtime.nc)).streams.delete(stream).catch(() => false);
+  const nc = await connectTestNats('lpa-cleanup');
+  await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
+  await nc.close();
   await identity?.close();
   if (databaseUrl) await dropDatabase(databaseUrl);
 });

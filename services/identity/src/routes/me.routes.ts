@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Middleware } from 'koa';
-import { ApiRouter, NotFound } from '@portcullis/shared/http';
+import { ApiRouter, clientInfo, NotFound } from '@portcullis/shared/http';
 import { auditContext, principalOf } from '@portcullis/shared/auth';
+import { authorizeOwnAccount, type Authorizer } from '@portcullis/shared/authz';
 import type { ProfileService } from '../services/profile.service.js';
 import { toPublicSession, type SessionService } from '../services/session.service.js';
 import { toPublicUser, type UserService } from '../services/user.service.js';
@@ -27,12 +28,14 @@ const SessionView = z.object({
   user_agent: z.string().nullable(),
 });
 
-export function meRoutes(users: UserService, profile: ProfileService, sessions: SessionService, requireAuth: Middleware): ApiRouter {
+/** The own-account routes: the policy decides for the caller's kind of session (an impersonation may not take the account over). */
+export function meRoutes(users: UserService, profile: ProfileService, sessions: SessionService, authorizer: Authorizer, requireAuth: Middleware): ApiRouter {
+  const may = (action: string) => [requireAuth, authorizeOwnAccount(authorizer, action)];
   return new ApiRouter('/v1')
     .get('/me', {
       summary: 'The signed-in user',
       tags: ['me'],
-      before: [requireAuth],
+      before: may('read'),
       responses: { 200: { description: 'The user', schema: UserResponse } },
     }, async (ctx) => {
       const principal = principalOf(ctx);
@@ -43,7 +46,7 @@ export function meRoutes(users: UserService, profile: ProfileService, sessions: 
     .patch('/me', {
       summary: 'Change your name',
       tags: ['me'],
-      before: [requireAuth],
+      before: may('update'),
       body: z.object({ name: z.string().trim().min(1).max(200) }),
       responses: { 200: { description: 'The user', schema: UserResponse } },
     }, async (ctx, { body }) => {
@@ -52,17 +55,21 @@ export function meRoutes(users: UserService, profile: ProfileService, sessions: 
     .put('/me/password', {
       summary: 'Change your password; your other sessions end',
       tags: ['me'],
-      before: [requireAuth],
+      before: may('change_password'),
       body: z.object({ current_password: z.string().min(1).max(1024), new_password: z.string().min(12, 'at least 12 characters').max(1024) }),
-      responses: { 200: { description: 'Changed', schema: z.object({ revoked_sessions: z.number() }) }, 400: { description: 'Wrong current password' } },
+      responses: {
+        200: { description: 'Changed', schema: z.object({ revoked_sessions: z.number() }) },
+        400: { description: 'Wrong current password (counted like a failed sign-in)' },
+        429: { description: 'Too many wrong passwords for this account or from this address (see retry-after)' },
+      },
     }, async (ctx, { body }) => {
       const principal = principalOf(ctx);
-      ctx.body = await profile.changePassword(principal.user_id, principal.session_id, body.current_password, body.new_password, auditContext(ctx));
+      ctx.body = await profile.changePassword(principal.user_id, principal.session_id, body.current_password, body.new_password, auditContext(ctx), clientInfo(ctx));
     })
     .get('/me/sessions', {
       summary: 'Your active sessions (the one of this token is marked current)',
       tags: ['me'],
-      before: [requireAuth],
+      before: may('read'),
       responses: { 200: { description: 'Sessions', schema: z.object({ items: z.array(SessionView) }) } },
     }, async (ctx) => {
       const principal = principalOf(ctx);
@@ -71,7 +78,7 @@ export function meRoutes(users: UserService, profile: ProfileService, sessions: 
     .delete('/me/sessions', {
       summary: 'End all your other sessions',
       tags: ['me'],
-      before: [requireAuth],
+      before: may('manage_sessions'),
       responses: { 200: { description: 'How many ended', schema: z.object({ revoked_sessions: z.number() }) } },
     }, async (ctx) => {
       const principal = principalOf(ctx);
@@ -80,7 +87,7 @@ export function meRoutes(users: UserService, profile: ProfileService, sessions: 
     .delete('/me/sessions/:session_id', {
       summary: 'End one of your sessions (every service refuses its tokens within a second)',
       tags: ['me'],
-      before: [requireAuth],
+      before: may('manage_sessions'),
       params: z.object({ session_id: z.uuid() }),
       responses: { 204: { description: 'Ended' } },
     }, async (ctx, { params }) => {

@@ -8,6 +8,7 @@ export function wellKnownRoutes(keys: SigningKeyService, issuer: string): Router
   router.get('/jwks.json', serveJwks(keys));
   router.get('/openid-configuration', (ctx) => {
     ctx.set('cache-control', 'public, max-age=300');
+    ctx.remove('pragma');
     ctx.body = {
       issuer,
       jwks_uri: `${base}/.well-known/jwks.json`,

@@ -5,6 +5,7 @@ import type { Principal } from '@portcullis/shared/auth';
 import type { Outbox } from '@portcullis/shared/events';
 import { Unauthorized, type ClientInfo } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
+import { ImpersonationRepository } from '../repositories/impersonation.repository.js';
 import { SessionRepository } from '../repositories/session.repository.js';
 import { normalizeEmail, UserRepository } from '../repositories/user.repository.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -49,8 +50,8 @@ function actorOf(client: ClientInfo, userId: string | null) {
 
 export interface AuthOptions {
   refreshTokenTtlMs: number;
-  /** Announces ended sessions to every service. */
-  sessions: Pick<SessionService, 'announce'>;
+  /** Ends sessions (and tells every service). */
+  sessions: SessionService;
   mfa: MfaService;
   throttle: LoginThrottle;
 }
@@ -169,14 +170,13 @@ export class AuthService {
       const now = new Date();
       const alreadySpent = presented.usedAt != null || !(await sessions.markRefreshTokenUsed(presented.id));
       if (alreadySpent) {
-        if (!session.revokedAt) {
-          session.revokedAt = now;
-          session.revokedReason = 'refresh_reused';
+        const audit = { actor: actorOf(client, session.userId), request_id: client.request_id };
+        if (await this.options.sessions.endIn(tx, session, 'refresh_reused', audit)) {
           this.outbox.record(tx, {
             action: IdentityEvent.refreshReused,
             subject: `user:${session.userId}`,
             data: {
-              actor: actorOf(client, session.userId),
+              actor: audit.actor,
               outcome: 'denied',
               target: { user_id: session.userId, session_id: session.id },
               reason: 'a rotated refresh token was presented again; the session is revoked',
@@ -192,35 +192,34 @@ export class AuthService {
       return { kind: 'rotated' as const, session };
     });
     if (outcome.kind === 'reused') {
-      await this.options.sessions.announce([outcome.sessionId]);
+      this.options.sessions.announce();
       throw new Unauthorized('The refresh token was already used; the session has been revoked.');
     }
     if (outcome.kind === 'invalid') throw new Unauthorized(INVALID_REFRESH);
     return this.pair(outcome.session, next);
   }
 
-  /** Ends the caller's session: its refresh tokens stop working and its access tokens are refused. */
+  /**
+   * Ends the caller's session: its refresh tokens stop working, its access tokens are refused, and the impersonations it
+   * started end. Signing out of an impersonation ends the impersonation.
+   */
   async logout(principal: Principal, client: ClientInfo): Promise<void> {
-    const revoked = await this.orm.em.fork().transactional(async (tx) => {
+    const audit = {
+      actor: { ...actorOf(client, principal.user_id), ...(principal.impersonator_id ? { impersonator_id: principal.impersonator_id } : {}) },
+      request_id: client.request_id,
+    };
+    await this.orm.em.fork().transactional(async (tx) => {
+      if (principal.impersonator_id) {
+        const impersonation = await new ImpersonationRepository(tx).find(principal.session_id, true);
+        if (impersonation && !impersonation.endedAt) {
+          await this.options.sessions.endImpersonationIn(tx, impersonation, principal.impersonator_id, 'signed_out', audit);
+          return;
+        }
+      }
       const session = await new SessionRepository(tx).findSessionForUpdate(principal.session_id);
-      if (!session || session.revokedAt) return false;
-      session.revokedAt = new Date();
-      session.revokedReason = 'logout';
-      this.outbox.record(tx, {
-        action: IdentityEvent.sessionRevoked,
-        subject: `user:${session.userId}`,
-        data: {
-          actor: { ...actorOf(client, principal.user_id), ...(principal.impersonator_id ? { impersonator_id: principal.impersonator_id } : {}) },
-          outcome: 'success',
-          target: { user_id: session.userId, session_id: session.id },
-          reason: 'logout',
-          request_id: client.request_id,
-        },
-      });
-      return true;
+      if (session) await this.options.sessions.endIn(tx, session, 'logout', audit);
     });
-    // announce() also wakes the relay for the session.revoked event.
-    if (revoked) await this.options.sessions.announce([principal.session_id]);
+    this.options.sessions.announce();
   }
 
   /** Identity's own revocation check for access tokens (other services learn of revocations from NATS). */

@@ -35,16 +35,23 @@ export function toPublicImpersonation(s: ImpersonationSession, now = new Date())
 
 /**
  * Impersonation (RFC 8693 `act`): a platform admin with a recent second factor acts as another user for at most
- * 30 minutes, with a reason. The token's `sid` is a session of its own, so ending it (by either token) is a session
- * revocation every service honours within a second.
+ * 30 minutes (IMPERSONATION_MAX_TTL), with a reason. The token's `sid` is a session of its own, so ending it (by either
+ * token) is a session revocation every service honours within a second. It is bounded by its impersonator: it ends
+ * with the impersonator's session that started it (sign-out, revocation, disabling), when the impersonator loses
+ * platform_admin, and — recorded by a sweep — when it expires.
  */
 export class ImpersonationService {
+  private readonly maxMinutes: number;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly tokens: TokenService,
     private readonly sessions: SessionService,
     private readonly outbox: Outbox,
-  ) {}
+    maxTtlMs = MAX_MINUTES * 60_000,
+  ) {
+    this.maxMinutes = Math.max(1, Math.floor(maxTtlMs / 60_000));
+  }
 
   async start(principal: Principal, input: { target_user_id: string; reason: string; duration_minutes?: number }, audit: AuditContext, client: { ip?: string; user_agent?: string }) {
     if (principal.impersonator_id) throw new Forbidden('An impersonation token cannot start another impersonation.');
@@ -53,11 +60,10 @@ export class ImpersonationService {
       throw new Forbidden('Impersonation needs a sign-in with a second factor (TOTP) within the last 15 minutes.', STEP_UP_PROBLEM);
     }
     if (input.target_user_id === principal.user_id) throw new InvalidRequest('You cannot impersonate yourself.', [{ path: 'body.target_user_id', message: 'is you' }]);
-    const minutes = Math.min(input.duration_minutes ?? DEFAULT_MINUTES, MAX_MINUTES);
+    const minutes = Math.min(input.duration_minutes ?? DEFAULT_MINUTES, this.maxMinutes);
     const id = uuidv7();
     const startedAt = new Date();
     const expiresAt = new Date(startedAt.getTime() + minutes * 60_000);
-    let replaced: string[] = [];
     const target = await this.orm.em.fork().transactional(async (tx) => {
       await new ImpersonationRepository(tx).lockImpersonator(principal.user_id);
       const user = await new UserRepository(tx).findById(input.target_user_id);
@@ -66,10 +72,10 @@ export class ImpersonationService {
       if ((await rolesOfSubject(tx, user.id, 'platform')).includes('platform_admin')) throw new Forbidden('Platform admins cannot be impersonated.');
       const repo = new ImpersonationRepository(tx);
       const open = await repo.openOf(principal.user_id);
-      if (open) replaced = await this.endIn(tx, open, principal.user_id, 'replaced', audit);
+      if (open) await this.sessions.endImpersonationIn(tx, open, principal.user_id, 'replaced', audit);
       new SessionRepository(tx).createSession({ id, userId: user.id, amr: principal.amr, authTime: startedAt, expiresAt, ip: client.ip ?? null, userAgent: client.user_agent ?? null });
       await tx.flush();
-      await repo.create({ id, impersonatorId: principal.user_id, targetId: user.id, reason: input.reason, startedAt, expiresAt });
+      await repo.create({ id, impersonatorId: principal.user_id, impersonatorSessionId: principal.session_id, targetId: user.id, reason: input.reason, startedAt, expiresAt });
       this.outbox.record(tx, {
         action: IdentityEvent.impersonationStarted,
         subject: `user:${user.id}`,
@@ -83,8 +89,7 @@ export class ImpersonationService {
       });
       return user;
     });
-    await this.sessions.announce(replaced);
-    this.outbox.committed();
+    this.sessions.announce();
     const accessToken = await this.tokens.issueAccessToken(
       { userId: target.id, sessionId: id, amr: principal.amr, authTime: startedAt, impersonatorId: principal.user_id },
       minutes * 60,
@@ -93,19 +98,51 @@ export class ImpersonationService {
   }
 
   /** Ends the impersonation of this token (an impersonation token), or the caller's open one (their own token). */
-  async end(principal: Principal, audit: AuditContext): Promise<{ session_id: string; duration_seconds: number }> {
-    let ended: string[] = [];
+  async end(principal: Principal, audit: AuditContext, reason = 'ended'): Promise<{ session_id: string; duration_seconds: number }> {
     const result = await this.orm.em.fork().transactional(async (tx) => {
       const repo = new ImpersonationRepository(tx);
       const session = principal.impersonator_id ? await repo.find(principal.session_id, true) : await repo.openOf(principal.user_id);
       if (!session || session.endedAt) throw new NotFound('No open impersonation.');
-      ended = await this.endIn(tx, session, principal.impersonator_id ?? principal.user_id, 'ended', audit);
-      const endedAt = (await repo.find(session.id))!.endedAt!;
+      const endedAt = await this.sessions.endImpersonationIn(tx, session, principal.impersonator_id ?? principal.user_id, reason, audit);
       return { session_id: session.id, duration_seconds: Math.round((endedAt.getTime() - session.startedAt.getTime()) / 1000) };
     });
-    this.outbox.committed();
-    await this.sessions.announce(ended);
+    this.sessions.announce();
     return result;
+  }
+
+  /** Inside the caller's transaction: ends the impersonator's open impersonation, if any (they lost the right). */
+  async endAllByIn(tx: EntityManager, impersonatorId: string, reason: string, audit: AuditContext): Promise<void> {
+    const open = await new ImpersonationRepository(tx).openOf(impersonatorId);
+    if (open) await this.sessions.endImpersonationIn(tx, open, audit.actor.user_id, reason, audit);
+  }
+
+  /**
+   * Records the end of impersonations that ran out (`impersonation.ended`, reason `expired`); their tokens have
+   * expired with them. Instances share the work (rows are claimed with SKIP LOCKED). Returns how many it ended.
+   */
+  async endExpired(limit = 100): Promise<number> {
+    const ended = await this.orm.em.fork().transactional(async (tx) => {
+      const repo = new ImpersonationRepository(tx);
+      const expired = await repo.expiredOpen(limit);
+      for (const impersonation of expired) {
+        const endedAt = await repo.end(impersonation.id, null, 'expired');
+        this.outbox.record(tx, {
+          action: IdentityEvent.impersonationEnded,
+          subject: `user:${impersonation.targetId}`,
+          data: {
+            actor: { user_id: null },
+            outcome: 'success',
+            target: { user_id: impersonation.targetId, impersonator_id: impersonation.impersonatorId, impersonation_session_id: impersonation.id },
+            reason: 'expired',
+            changes: { before: { active: true }, after: { active: false, duration_seconds: Math.round((endedAt.getTime() - impersonation.startedAt.getTime()) / 1000) } },
+            request_id: `expiry-${impersonation.id}`,
+          },
+        });
+      }
+      return expired.length;
+    });
+    if (ended) this.outbox.committed();
+    return ended;
   }
 
   list(filter: { active?: boolean; targetId?: string }) {
@@ -116,23 +153,5 @@ export class ImpersonationService {
     const session = await new ImpersonationRepository(this.orm.em.fork()).find(id);
     if (!session) throw new NotFound('No such impersonation session.');
     return session;
-  }
-
-  private async endIn(tx: EntityManager, session: ImpersonationSession, endedBy: string, reason: string, audit: AuditContext): Promise<string[]> {
-    const endedAt = await new ImpersonationRepository(tx).end(session.id, endedBy, reason);
-    const revoked = await this.sessions.revokeIn(tx, session.id, `impersonation_${reason}`, audit);
-    this.outbox.record(tx, {
-      action: IdentityEvent.impersonationEnded,
-      subject: `user:${session.targetId}`,
-      data: {
-        actor: audit.actor,
-        outcome: 'success',
-        target: { user_id: session.targetId, impersonator_id: session.impersonatorId, impersonation_session_id: session.id },
-        reason,
-        changes: { before: { active: true }, after: { active: false, duration_seconds: Math.round((endedAt.getTime() - session.startedAt.getTime()) / 1000) } },
-        request_id: audit.request_id,
-      },
-    });
-    return revoked ? [session.id] : [];
   }
 }

@@ -1,5 +1,5 @@
 import { HttpError, ServiceUnavailable } from '@portcullis/shared/http';
-import { requestJson, type NatsConnection } from '@portcullis/shared/nats';
+import { INVITATIONS_ACCEPT, INVITATIONS_PEEK, requestJson, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
 
 export interface InvitationDetails {
   email: string;
@@ -34,7 +34,7 @@ export class InvitationClient {
   private async ask<T>(verb: 'peek' | 'accept', body: unknown): Promise<T> {
     let reply: { ok: boolean; result?: Answer<T> };
     try {
-      reply = await requestJson<{ ok: boolean; result?: Answer<T> }>(this.nc, `${this.subjectPrefix}tenancy.invitations.${verb}`, body, 5000);
+      reply = await requestJson<{ ok: boolean; result?: Answer<T> }>(this.nc, withPrefix(this.subjectPrefix, verb === 'peek' ? INVITATIONS_PEEK : INVITATIONS_ACCEPT), body, 5000);
     } catch {
       throw new ServiceUnavailable('The tenancy service did not answer; try again.');
     }

@@ -1,9 +1,10 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { AuditContext, RevokedSessions } from '@portcullis/shared/auth';
+import { revocationSubject, type AuditContext } from '@portcullis/shared/auth';
 import type { Outbox } from '@portcullis/shared/events';
-import { NotFound, type Logger } from '@portcullis/shared/http';
+import { NotFound } from '@portcullis/shared/http';
 import type { Session } from '../entities/session.entity.js';
 import { IdentityEvent } from '../events/identity-events.js';
+import { ImpersonationRepository, type ImpersonationSession } from '../repositories/impersonation.repository.js';
 import { SessionRepository } from '../repositories/session.repository.js';
 
 export function toPublicSession(session: Session, currentSessionId?: string) {
@@ -21,15 +22,16 @@ export function toPublicSession(session: Session, currentSessionId?: string) {
 }
 
 /**
- * A user's sessions: listed, revoked one by one or all at once. A revocation commits with its audit event, then is
- * announced to every service (their tokens are refused within a second).
+ * A user's sessions: listed, revoked one by one or all at once. A revocation commits with its audit event and with
+ * the message that tells every service (an outbox row for the revoked-sessions bucket: it leaves once the revocation
+ * has committed, and keeps being retried until NATS has it). Ending a session ends the impersonations it started.
  */
 export class SessionService {
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: Outbox,
-    private readonly revocations: Pick<RevokedSessions, 'revoke'>,
-    private readonly logger: Logger,
+    /** The revoked-sessions bucket every service watches. */
+    private readonly revocationBucket: string,
   ) {}
 
   list(userId: string): Promise<Session[]> {
@@ -38,45 +40,41 @@ export class SessionService {
 
   /** Revokes one of the user's own sessions (404 for anyone else's, like a missing one). */
   async revoke(userId: string, sessionId: string, audit: AuditContext): Promise<void> {
-    const revoked = await this.orm.em.fork().transactional(async (tx) => {
+    await this.orm.em.fork().transactional(async (tx) => {
       const session = await new SessionRepository(tx).findSessionForUpdate(sessionId);
       if (!session || session.userId !== userId) throw new NotFound('No such session.');
-      return this.end(tx, session, 'revoked_by_user', audit) ? [session.id] : [];
+      await this.endIn(tx, session, 'revoked_by_user', audit);
     });
-    await this.announce(revoked);
+    this.announce();
   }
 
   /** Revokes every active session of the user except `keep` (the caller's own, when given). */
   async revokeAll(userId: string, reason: string, audit: AuditContext, keep?: string): Promise<number> {
     const revoked = await this.orm.em.fork().transactional((tx) => this.revokeAllIn(tx, userId, reason, audit, keep));
-    await this.announce(revoked);
+    this.announce();
     return revoked.length;
   }
 
-  /** Inside the caller's transaction; announce the returned ids after the commit. */
+  /** Inside the caller's transaction; call announce() after the commit. Returns the ids it ended. */
   async revokeAllIn(tx: EntityManager, userId: string, reason: string, audit: AuditContext, keep?: string): Promise<string[]> {
-    const sessions = await new SessionRepository(tx).activeOf(userId);
-    return sessions.filter((s) => s.id !== keep && this.end(tx, s, reason, audit)).map((s) => s.id);
+    const ended: string[] = [];
+    for (const session of await new SessionRepository(tx).activeOf(userId)) {
+      if (session.id !== keep && (await this.endIn(tx, session, reason, audit))) ended.push(session.id);
+    }
+    return ended;
   }
 
-  /** Revokes one session inside the caller's transaction; true when it was active. Announce it after the commit. */
+  /** Revokes one session inside the caller's transaction; true when it was active. Call announce() after the commit. */
   async revokeIn(tx: EntityManager, sessionId: string, reason: string, audit: AuditContext): Promise<boolean> {
     const session = await new SessionRepository(tx).findSessionForUpdate(sessionId);
-    return session ? this.end(tx, session, reason, audit) : false;
+    return session ? this.endIn(tx, session, reason, audit) : false;
   }
 
-  async announce(sessionIds: string[]): Promise<void> {
-    if (sessionIds.length) this.outbox.committed();
-    for (const id of sessionIds) {
-      try {
-        await this.revocations.revoke(id);
-      } catch (error) {
-        this.logger.warn({ err: error, session_id: id }, 'could not announce a revoked session; other services accept its tokens until they expire');
-      }
-    }
-  }
-
-  private end(tx: EntityManager, session: Session, reason: string, audit: AuditContext): boolean {
+  /**
+   * Ends a session in `tx`: marks it revoked, records `session.revoked` and the revocation every service hears, and
+   * ends every impersonation it started. False when it had already ended.
+   */
+  async endIn(tx: EntityManager, session: Session, reason: string, audit: AuditContext): Promise<boolean> {
     if (session.revokedAt) return false;
     session.revokedAt = new Date();
     session.revokedReason = reason;
@@ -85,6 +83,34 @@ export class SessionService {
       subject: `user:${session.userId}`,
       data: { actor: audit.actor, outcome: 'success', target: { user_id: session.userId, session_id: session.id }, reason, request_id: audit.request_id },
     });
+    this.outbox.recordMessage(tx, revocationSubject(this.revocationBucket, session.id), { session_id: session.id, revoked_at: session.revokedAt.toISOString(), reason });
+    for (const impersonation of await new ImpersonationRepository(tx).openStartedBy(session.id)) {
+      await this.endImpersonationIn(tx, impersonation, audit.actor.user_id, `impersonator_${reason}`, audit);
+    }
     return true;
+  }
+
+  /** Ends an impersonation in `tx`: recorded as ended, its session revoked everywhere, `impersonation.ended` audited. */
+  async endImpersonationIn(tx: EntityManager, impersonation: ImpersonationSession, endedBy: string | null, reason: string, audit: AuditContext): Promise<Date> {
+    const endedAt = await new ImpersonationRepository(tx).end(impersonation.id, endedBy, reason);
+    await this.revokeIn(tx, impersonation.id, `impersonation_${reason}`, audit);
+    this.outbox.record(tx, {
+      action: IdentityEvent.impersonationEnded,
+      subject: `user:${impersonation.targetId}`,
+      data: {
+        actor: audit.actor,
+        outcome: 'success',
+        target: { user_id: impersonation.targetId, impersonator_id: impersonation.impersonatorId, impersonation_session_id: impersonation.id },
+        reason,
+        changes: { before: { active: true }, after: { active: false, duration_seconds: Math.round((endedAt.getTime() - impersonation.startedAt.getTime()) / 1000) } },
+        request_id: audit.request_id,
+      },
+    });
+    return endedAt;
+  }
+
+  /** Call after a transaction that ended sessions commits: the relay sends the revocations (and events) at once. */
+  announce(): void {
+    this.outbox.committed();
   }
 }

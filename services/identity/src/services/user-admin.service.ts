@@ -8,6 +8,7 @@ import { Conflict, InvalidRequest, NotFound } from '@portcullis/shared/http';
 import type { User } from '../entities/user.entity.js';
 import { IdentityEvent } from '../events/identity-events.js';
 import { UserRepository } from '../repositories/user.repository.js';
+import type { ImpersonationService } from './impersonation.service.js';
 import type { SessionService } from './session.service.js';
 import type { UserService } from './user.service.js';
 
@@ -25,6 +26,7 @@ export class UserAdminService {
     private readonly sessions: SessionService,
     private readonly grants: GrantWriter,
     private readonly outbox: Outbox,
+    private readonly impersonations: Pick<ImpersonationService, 'endAllByIn'>,
   ) {
     this.platformRoles = Object.entries(readVocabulary().roles).filter(([, r]) => r.domain === 'platform').map(([name]) => name);
   }
@@ -49,7 +51,6 @@ export class UserAdminService {
 
   /** Disabling ends every session of the user, in the same transaction. */
   async update(id: string, input: { name?: string; status?: 'active' | 'disabled' }, audit: AuditContext): Promise<User> {
-    let ended: string[] = [];
     const user = await this.orm.em.fork().transactional(async (tx) => {
       const found = await new UserRepository(tx).findById(id);
       if (!found) throw new NotFound('No such user.');
@@ -58,7 +59,8 @@ export class UserAdminService {
       if (input.status !== undefined) found.status = input.status;
       found.updatedAt = new Date();
       const disabling = found.status === 'disabled' && before.status !== 'disabled';
-      if (disabling) ended = await this.sessions.revokeAllIn(tx, id, 'user_disabled', audit);
+      // Ending their sessions ends the impersonations those sessions started.
+      if (disabling) await this.sessions.revokeAllIn(tx, id, 'user_disabled', audit);
       this.outbox.record(tx, {
         // The contract names disabling on its own; any other change (re-enabling included) is an update.
         action: disabling ? IdentityEvent.userDisabled : IdentityEvent.userUpdated,
@@ -67,15 +69,13 @@ export class UserAdminService {
       });
       return found;
     });
-    this.outbox.committed();
-    await this.sessions.announce(ended);
+    this.sessions.announce();
     return user;
   }
 
   /** Deletes the user, their platform grants and sessions; never the last platform admin, never oneself. */
   async delete(id: string, audit: AuditContext): Promise<void> {
     if (id === audit.actor.user_id) throw new Conflict('You cannot delete yourself.');
-    let ended: string[] = [];
     const changes: (PolicyChange | undefined)[] = [];
     await this.orm.em.fork().transactional(async (tx) => {
       await tx.execute('select pg_advisory_xact_lock(?)', [advisoryKey(PLATFORM_ADMINS_LOCK)]);
@@ -83,7 +83,7 @@ export class UserAdminService {
       if (!user) throw new NotFound('No such user.');
       const roles = await rolesOfSubject(tx, id, 'platform');
       if (roles.includes(PLATFORM_ADMIN)) await this.assertAnotherPlatformAdmin(tx, id);
-      ended = await this.sessions.revokeAllIn(tx, id, 'user_deleted', audit);
+      await this.sessions.revokeAllIn(tx, id, 'user_deleted', audit);
       for (const role of roles) changes.push(await this.grants.remove(tx, { subject: id, role, domain: 'platform' }));
       this.outbox.record(tx, {
         action: IdentityEvent.userDeleted,
@@ -93,9 +93,8 @@ export class UserAdminService {
       await tx.flush();
       await tx.execute('delete from users where id = ?', [id]);
     });
-    this.outbox.committed();
+    this.sessions.announce();
     this.grants.announce(changes);
-    await this.sessions.announce(ended);
   }
 
   /** Replaces the user's platform roles (grants in the `platform` domain); the last platform admin stays (409). */
@@ -110,6 +109,9 @@ export class UserAdminService {
       const before = await rolesOfSubject(tx, id, 'platform');
       if (before.includes(PLATFORM_ADMIN) && !roles.includes(PLATFORM_ADMIN)) await this.assertAnotherPlatformAdmin(tx, id);
       for (const role of before) if (!roles.includes(role)) changes.push(await this.grants.remove(tx, { subject: id, role, domain: 'platform' }));
+      // Impersonating needs platform_admin: losing it ends the impersonation at once (every service also refuses an
+      // impersonation token whose impersonator may no longer impersonate).
+      if (before.includes(PLATFORM_ADMIN) && !roles.includes(PLATFORM_ADMIN)) await this.impersonations.endAllByIn(tx, id, 'impersonator_lost_platform_admin', audit);
       for (const role of roles) if (!before.includes(role)) changes.push(await this.grants.add(tx, { subject: id, role, domain: 'platform' }));
       changes = changes.filter(Boolean);
       if (changes.length) {

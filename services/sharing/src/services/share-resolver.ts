@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import type { PrincipalVerifier, Principal, SessionRevocationCheck } from '@portcullis/shared/auth';
+import { assertSessionLive, type PrincipalVerifier, type Principal, type SessionChecks } from '@portcullis/shared/auth';
 import type { Authorizer } from '@portcullis/shared/authz';
 import type { Outbox } from '@portcullis/shared/events';
 import { Gone, NotFound, Unauthorized, type ClientInfo, type Logger } from '@portcullis/shared/http';
@@ -35,7 +35,7 @@ export class ShareResolver {
     private readonly orm: MikroORM,
     private readonly authorizer: Authorizer,
     private readonly verifier: PrincipalVerifier,
-    private readonly isRevoked: SessionRevocationCheck,
+    private readonly sessionChecks: SessionChecks,
     private readonly grantTokens: GrantTokenService,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
@@ -80,7 +80,7 @@ export class ShareResolver {
   private async member(share: ResolvableShare, bearer: string | undefined, client: ClientInfo): Promise<Principal> {
     if (!bearer) return this.deny(share, 'sign_in_required', null, client, new Unauthorized('Sign in to open this link.'));
     const principal = await this.verifier.verify(bearer);
-    if (await this.isRevoked(principal)) throw new Unauthorized('The session has ended.');
+    await assertSessionLive(principal, this.sessionChecks);
     // Membership itself, not "may read the tenant": a platform role (an auditor's, say) reaches every tenant but makes
     // nobody a member, and a `tenant` link is for the tenant's members (the contract: a non-member gets 404).
     if (!this.authorizer.isMember(principal, share.tenantId)) {

@@ -1,4 +1,4 @@
-import { requestJson, type NatsConnection } from '@portcullis/shared/nats';
+import { requestJson, TENANTS_GET, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
 import { ServiceUnavailable } from '@portcullis/shared/http';
 
 export interface DirectoryTenant {
@@ -18,7 +18,7 @@ export class TenantDirectory {
   async findById(id: string): Promise<DirectoryTenant | null> {
     let answer: { ok: boolean; result?: DirectoryTenant | null };
     try {
-      answer = await requestJson<{ ok: boolean; result?: DirectoryTenant | null }>(this.nc, `${this.subjectPrefix}tenancy.tenants.get`, { id }, 3000);
+      answer = await requestJson<{ ok: boolean; result?: DirectoryTenant | null }>(this.nc, withPrefix(this.subjectPrefix, TENANTS_GET), { id }, 3000);
     } catch {
       throw new ServiceUnavailable('The tenancy service did not answer; try again.');
     }

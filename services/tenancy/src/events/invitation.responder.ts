@@ -1,9 +1,9 @@
-import { respondJson, type NatsConnection } from '@portcullis/shared/nats';
+import { INVITATIONS_ACCEPT, INVITATIONS_PEEK, respondJson, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
 import { HttpError, type Logger } from '@portcullis/shared/http';
 import type { InvitationService } from '../services/invitation.service.js';
 
 export function invitationSubjects(prefix: string) {
-  return { peek: `${prefix}tenancy.invitations.peek`, accept: `${prefix}tenancy.invitations.accept` };
+  return { peek: withPrefix(prefix, INVITATIONS_PEEK), accept: withPrefix(prefix, INVITATIONS_ACCEPT) };
 }
 
 /** What a failed request answers: the HTTP status the error carries, so identity can pass 404/410 on. */

@@ -1,4 +1,4 @@
-import { respondJson, type NatsConnection } from '@portcullis/shared/nats';
+import { respondJson, TENANTS_GET, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
 import { NotFound, type Logger } from '@portcullis/shared/http';
 import type { TenantService } from '../services/tenant.service.js';
 
@@ -11,7 +11,7 @@ export interface TenantSummary {
 }
 
 export function tenantLookupSubject(prefix: string): string {
-  return `${prefix}tenancy.tenants.get`;
+  return withPrefix(prefix, TENANTS_GET);
 }
 
 /** Answers `{id}` with the tenant's summary, or null when there is none (other services never read tenancy's tables). */

@@ -33,6 +33,13 @@ export function hashToken(token: string): string {
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
+/** A created or resent invitation: its token (for development without SMTP only) and whether the mail went out. */
+export interface Issued {
+  invitation: Invitation;
+  token: string;
+  mailed: boolean;
+}
+
 /** Invitations into a tenant: created, resent and revoked by tenant admins; accepted by the invited person. */
 export class InvitationService {
   constructor(
@@ -48,7 +55,7 @@ export class InvitationService {
   ) {}
 
   /** A new invitation replaces a pending one to the same email; inviting a member is 409. The token is returned once. */
-  async create(tenantId: string, input: { email: string; roles: string[] }, audit: AuditContext): Promise<{ invitation: Invitation; token: string }> {
+  async create(tenantId: string, input: { email: string; roles: string[] }, audit: AuditContext): Promise<Issued> {
     const roles = this.roles.assertTenantRoles(input.roles);
     const email = normalizeEmail(input.email);
     const { token, hash } = newToken();
@@ -79,8 +86,7 @@ export class InvitationService {
       return { invitation: created, tenant };
     });
     this.outbox.committed();
-    await this.mail(invitation, tenant, token);
-    return { invitation, token };
+    return { invitation, token, mailed: await this.mail(invitation, tenant, token) };
   }
 
   list(tenantId: string, status: InvitationStatus | 'expired' | undefined, page: number, pageSize: number) {
@@ -88,7 +94,7 @@ export class InvitationService {
   }
 
   /** A new token and a new expiry for a pending (or expired) invitation; the old token stops working. */
-  async resend(tenantId: string, id: string, audit: AuditContext): Promise<{ invitation: Invitation; token: string }> {
+  async resend(tenantId: string, id: string, audit: AuditContext): Promise<Issued> {
     const { token, hash } = newToken();
     const { invitation, tenant } = await this.orm.em.fork().transactional(async (tx) => {
       const tenant = await this.memberships.lockActiveTenant(tx, tenantId);
@@ -102,8 +108,7 @@ export class InvitationService {
       return { invitation, tenant };
     });
     this.outbox.committed();
-    await this.mail(invitation, tenant, token);
-    return { invitation, token };
+    return { invitation, token, mailed: await this.mail(invitation, tenant, token) };
   }
 
   async revoke(tenantId: string, id: string, audit: AuditContext): Promise<void> {
@@ -157,8 +162,14 @@ export class InvitationService {
     if (invitation.expiresAt <= new Date()) throw new Gone('The invitation has expired.');
   }
 
-  private async mail(invitation: Invitation, tenant: Tenant, token: string): Promise<void> {
-    const link = `${this.options.appUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(token)}`;
+  /** Where the invited person accepts: the console's page, with the token. */
+  acceptUrl(token: string): string {
+    return `${this.options.appUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(token)}`;
+  }
+
+  /** Sends the link to the invited address; false when the mail could not be sent (a resend tries again). */
+  private async mail(invitation: Invitation, tenant: Tenant, token: string): Promise<boolean> {
+    const link = this.acceptUrl(token);
     try {
       await this.mailer.send({
         to: invitation.email,
@@ -166,9 +177,11 @@ export class InvitationService {
         text: `You have been invited to join ${tenant.name} as ${invitation.roles.join(', ')}.\n\nAccept: ${link}\n\nThe invitation expires at ${invitation.expiresAt.toISOString()}.\n`,
       });
     } catch (error) {
-      // The invitation stands (its token was returned to the inviter); only the mail failed.
+      // The invitation stands (resend mails a new link); only this mail failed.
       this.logger.warn({ err: error, invitation_id: invitation.id }, 'could not send the invitation mail');
+      return false;
     }
+    return true;
   }
 
   private record(tx: EntityManager, action: string, invitation: Invitation, audit: AuditContext, changes: { before: unknown; after: unknown }): void {

@@ -1,4 +1,4 @@
-import { requestJson, type NatsConnection } from '@portcullis/shared/nats';
+import { requestJson, USERS_BY_EMAIL, USERS_GET, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
 import { ServiceUnavailable } from '@portcullis/shared/http';
 
 export interface DirectoryUser {
@@ -16,11 +16,11 @@ export class UserDirectory {
   ) {}
 
   async findById(id: string): Promise<DirectoryUser | null> {
-    return this.ask(`${this.subjectPrefix}identity.users.get`, { id });
+    return this.ask(withPrefix(this.subjectPrefix, USERS_GET), { id });
   }
 
   async findByEmail(email: string): Promise<DirectoryUser | null> {
-    return this.ask(`${this.subjectPrefix}identity.users.by_email`, { email });
+    return this.ask(withPrefix(this.subjectPrefix, USERS_BY_EMAIL), { email });
   }
 
   private async ask(subject: string, body: unknown): Promise<DirectoryUser | null> {

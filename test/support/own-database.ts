@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { inject } from 'vitest';
 import { dropDatabase } from '@portcullis/shared/db';
-import { connectNats } from '@portcullis/shared/nats';
-import { migrateAll } from '../../../deploy/dev/migrate-all.js';
-import { seedPolicy } from '../../../deploy/dev/seed-policy.js';
+import { connectTestNats } from './test-nats.js';
+import { migrateAll } from '../../deploy/dev/migrate-all.js';
+import { seedPolicy } from '../../deploy/dev/seed-policy.js';
 
 export interface OwnStreams {
   env: { NATS_SUBJECT_PREFIX: string; AUDIT_STREAM: string; REVOKED_SESSIONS_BUCKET: string };
@@ -33,7 +33,7 @@ export function ownStreams(tag: string): OwnStreams {
   return {
     env,
     remove: async () => {
-      const nc = await connectNats({ url: inject('natsUrl'), name: 'portcullis-test-own-streams' });
+      const nc = await connectTestNats('portcullis-test-own-streams');
       try {
         const jsm = await jetstreamManager(nc);
         await jsm.streams.delete(env.AUDIT_STREAM).catch(() => false);
