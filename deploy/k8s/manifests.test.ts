@@ -35,6 +35,8 @@ describe('deployment files', () => {
       expect(container.ports[0].containerPort).toBe(spec.port);
       const env = Object.fromEntries(container.env.map((e: Doc) => [e.name, e]));
       for (const name of ['DATABASE_URL', 'NATS_URL', 'PORT', 'NODE_ENV']) expect(env[name], `${spec.name} ${name}`).toBeTruthy();
+      // Its own NATS user: the seed from the secret npm run nats:keys -- --k8s makes.
+      expect(env.NATS_NKEY_SEED.valueFrom.secretKeyRef).toEqual({ name: 'portcullis-nats-seeds', key: `${spec.name}-seed` });
       expect(byKind.Service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
       expect(byKind.PodDisruptionBudget.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
       expect(byKind.HorizontalPodAutoscaler.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: spec.name });
@@ -59,7 +61,11 @@ describe('deployment files', () => {
   it('compose the whole system for Docker users: Postgres, NATS with JetStream, migrations, every service and the gateway', () => {
     const composeFile = parse(read('deploy/compose.yaml'));
     expect(Object.keys(composeFile.services).sort()).toEqual(['audit', 'authz', 'gateway', 'identity', 'migrate', 'nats', 'postgres', 'sharing', 'tenancy']);
-    expect(composeFile.services.nats.command).toContain('-js');
+    // NATS under compose runs the committed authorization config, with JetStream; every service has its own NATS user.
+    expect(composeFile.services.nats.command).toEqual(['-c', '/etc/nats/server.conf']);
+    expect(read('deploy/nats/compose-server.conf')).toMatch(/jetstream \{ store_dir: \/data \}\ninclude \.\/portcullis-auth\.conf/);
+    expect(composeFile.services.nats.volumes).toContain('./nats/portcullis-auth.conf:/etc/nats/portcullis-auth.conf:ro');
+    for (const spec of SERVICES) expect(composeFile.services[spec.name].environment.NATS_NKEY_SEED, spec.name).toMatch(/^\$\{PORTCULLIS_NATS_[A-Z]+_SEED:\?/);
     for (const spec of SERVICES) expect(composeFile.services[spec.name].depends_on.migrate.condition).toBe('service_completed_successfully');
     // The gateway image carries the console, built from services/console, where its nginx config serves it from.
     expect(composeFile.services.gateway.build.dockerfile).toBe('deploy/docker/gateway.Dockerfile');

@@ -1,6 +1,9 @@
 // Kubernetes manifests (kustomize), Dockerfiles and deploy/compose.yaml, rendered from one description of the
 // services so they cannot drift apart. `npm run deploy:manifests` rewrites them; a test checks the committed files.
 import { stringify } from 'yaml';
+import { nkeyVariable, renderNatsAuthConfig } from '../nats/auth-config.js';
+import { seedSecretKey, seedVariable } from '../nats/keys.js';
+import { NATS_USERS, type NatsUser } from '../nats/permissions.js';
 import { DEFAULT_CONSOLE_ROOT } from '../nginx/gateway-config.js';
 
 export interface ServiceSpec {
@@ -29,11 +32,15 @@ const SHARED_ENV = [
   { name: 'NATS_URL', valueFrom: { configMapKeyRef: { name: 'portcullis', key: 'nats-url' } } },
 ];
 
+/** A service's own NATS user: its seed from the portcullis-nats-seeds Secret (npm run nats:keys -- --k8s makes it). */
+const natsSeed = (user: NatsUser) => ({ name: 'NATS_NKEY_SEED', valueFrom: { secretKeyRef: { name: 'portcullis-nats-seeds', key: seedSecretKey(user) } } });
+
 const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'portcullis' });
 
 function deployment(spec: ServiceSpec) {
   const env = [
     ...SHARED_ENV,
+    natsSeed(spec.name),
     { name: 'PORT', value: String(spec.port) },
     ...Object.entries(spec.env).map(([name, value]) =>
       typeof value === 'string' ? { name, value } : { name, valueFrom: { secretKeyRef: { name: 'portcullis', key: value.secret } } },
@@ -133,7 +140,8 @@ export function migrateJob(): string {
               name: 'migrate',
               image: 'ghcr.io/portcullis/tools:0.1.0',
               command: ['sh', '-c', 'node --import tsx deploy/dev/migrate.ts && node --import tsx services/authz/src/cli/policy.ts apply'],
-              env: SHARED_ENV,
+              // policy apply announces the new version as authz does.
+              env: [...SHARED_ENV, natsSeed('authz')],
               resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
             },
           ],
@@ -143,10 +151,16 @@ export function migrateJob(): string {
   });
 }
 
-/** The settings every service reads; the secret's values are placeholders to replace (or manage with your secret store). */
+/**
+ * The settings every service reads; the secret's values are placeholders to replace (or manage with your secret store).
+ * The NATS users' keys are not here: `npm run nats:keys -- --k8s` makes the portcullis-nats-server Secret (public keys,
+ * for the NATS server's environment) and portcullis-nats-seeds (each service's seed). The NATS server includes the
+ * authorization config from the portcullis-nats-auth ConfigMap.
+ */
 export function sharedConfig(): string {
   return [
     stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'portcullis' }, data: { 'nats-url': 'nats://nats-0.nats:4222,nats://nats-1.nats:4222,nats://nats-2.nats:4222' } }),
+    stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'portcullis-nats-auth' }, data: { 'portcullis-auth.conf': renderNatsAuthConfig() } }),
     stringify({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -223,12 +237,18 @@ export function compose(): string {
       healthcheck: { test: ['CMD', 'pg_isready', '-U', 'postgres'], interval: '2s', retries: 30 },
       volumes: ['pg:/var/lib/postgresql/data'],
     },
-    nats: { image: 'nats:2.10', command: ['-js', '-sd', '/data'], volumes: ['nats:/data'] },
+    // The committed authorization config; the users' public keys come from deploy/.env (npm run nats:keys -- --env).
+    nats: {
+      image: 'nats:2.10',
+      command: ['-c', '/etc/nats/server.conf'],
+      volumes: ['nats:/data', './nats/compose-server.conf:/etc/nats/server.conf:ro', './nats/portcullis-auth.conf:/etc/nats/portcullis-auth.conf:ro'],
+      environment: Object.fromEntries(NATS_USERS.map((user) => [nkeyVariable(user), required(nkeyVariable(user))])),
+    },
   };
   services.migrate = {
     build: { context: '..', dockerfile: 'deploy/docker/tools.Dockerfile' },
     command: ['sh', '-c', 'node --import tsx deploy/dev/migrate.ts && node --import tsx services/authz/src/cli/policy.ts apply'],
-    environment: { DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/portcullis', NATS_URL: 'nats://nats:4222' },
+    environment: { DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/portcullis', NATS_URL: 'nats://nats:4222', NATS_NKEY_SEED: required(seedVariable('authz')) },
     depends_on: { postgres: { condition: 'service_healthy' }, nats: { condition: 'service_started' } },
   };
   for (const spec of SERVICES) {
@@ -239,7 +259,15 @@ export function compose(): string {
       ...common,
       build: { context: '..', dockerfile: `deploy/docker/${spec.name}.Dockerfile` },
       depends_on: { migrate: { condition: 'service_completed_successfully' } },
-      environment: { NODE_ENV: 'production', DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/portcullis', NATS_URL: 'nats://nats:4222', PORT: String(spec.port), ...env },
+      environment: {
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/portcullis',
+        NATS_URL: 'nats://nats:4222',
+        NATS_NKEY_SEED: required(seedVariable(spec.name)),
+        PORT: String(spec.port),
+        ...env,
+      },
     };
   }
   services.gateway = {
@@ -247,5 +275,15 @@ export function compose(): string {
     ports: ['8080:8080'],
     depends_on: SERVICES.map((s) => s.name),
   };
-  return `# Portcullis with Docker Compose: generated by deploy/k8s/manifests.ts (npm run deploy:manifests).\n# docker compose -f deploy/compose.yaml up --build  (set KEY_ENCRYPTION_SECRET first); the gateway (and the admin console at /) is on :8080\n${stringify({ name: 'portcullis', services, volumes: { pg: {}, nats: {} } })}`;
+  return `# Portcullis with Docker Compose: generated by deploy/k8s/manifests.ts (npm run deploy:manifests).\n# npm run -s nats:keys -- --env > deploy/.env; echo KEY_ENCRYPTION_SECRET=$(openssl rand -base64 32) >> deploy/.env\n# docker compose -f deploy/compose.yaml up --build; the gateway (and the admin console at /) is on :8080\n${stringify({ name: 'portcullis', services, volumes: { pg: {}, nats: {} } })}`;
+}
+
+/** A compose variable that must be set (docker compose refuses to start without it, saying how to make it). */
+function required(variable: string): string {
+  return `\${${variable}:?run: npm run -s nats:keys -- --env > deploy/.env}`;
+}
+
+/** The NATS server's config under compose: JetStream in /data and the Portcullis authorization config beside it. */
+export function composeNatsServerConfig(): string {
+  return ['# Portcullis NATS under Docker Compose: generated by deploy/k8s/manifests.ts.', 'listen: 0.0.0.0:4222', 'jetstream { store_dir: /data }', 'include ./portcullis-auth.conf', ''].join('\n');
 }

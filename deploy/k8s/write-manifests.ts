@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONSOLE_ROOT, GATEWAY_SERVICES, renderGatewayConfig, type GatewayService } from '../nginx/gateway-config.js';
-import { compose, dockerfile, gatewayDockerfile, kustomization, migrateJob, serviceManifests, SERVICES, sharedConfig, toolsDockerfile } from './manifests.js';
+import { compose, composeNatsServerConfig, dockerfile, gatewayDockerfile, kustomization, migrateJob, serviceManifests, SERVICES, sharedConfig, toolsDockerfile } from './manifests.js';
 
 /** Every generated file: path (from the repository root) → content. */
 export function deploymentFiles(): Record<string, string> {
@@ -14,6 +14,7 @@ export function deploymentFiles(): Record<string, string> {
     'deploy/docker/tools.Dockerfile': toolsDockerfile(),
     'deploy/docker/gateway.Dockerfile': gatewayDockerfile(),
     'deploy/compose.yaml': compose(),
+    'deploy/nats/compose-server.conf': composeNatsServerConfig(),
     'deploy/nginx/compose.conf': renderGatewayConfig({
       listen: '8080',
       upstreams: Object.fromEntries(GATEWAY_SERVICES.map((name) => [name, [`${name}:${SERVICES.find((s) => s.name === name)!.port}`]])) as Record<GatewayService, string[]>,

@@ -35,3 +35,13 @@ export function loadOrCreateNatsKeys(file: string): NatsKeys {
 export function serverEnvironment(keys: NatsKeys): Record<string, string> {
   return Object.fromEntries(NATS_USERS.map((user) => [nkeyVariable(user), keys[user].public]));
 }
+
+/** The compose/.env name of a user's seed (npm run nats:keys -- --env). */
+export function seedVariable(user: NatsUser): string {
+  return `PORTCULLIS_NATS_${user.toUpperCase().replace(/-/g, '_')}_SEED`;
+}
+
+/** The key of a user's seed in the portcullis-nats-seeds Secret (npm run nats:keys -- --k8s). */
+export function seedSecretKey(user: NatsUser): string {
+  return `${user}-seed`;
+}

@@ -1,5 +1,6 @@
 // The policy command: npm run policy -- check | test | explain <sub> <dom> <obj> <act> | diff | apply
 // Exit codes: 0 ok, 1 a check or test failed, 2 the policy does not parse (file and line in the message).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { GrantWriter, PolicyEngine, PolicyParseError, policyDir, readModelText, readPolicyRules, readVocabulary } from '@portcullis/shared/authz';
@@ -73,9 +74,20 @@ async function explain(args: string[]): Promise<number> {
   });
 }
 
+/**
+ * NATS as the authz user (the one allowed to announce policy changes): NATS_NKEY_SEED (or _FILE, or NATS_CREDS_FILE),
+ * or the authz seed in NATS_KEYS_FILE (make dev's .dev/nats-keys.json). Without it, instances reconcile within seconds.
+ */
 async function connectOptionalNats(): Promise<NatsConnection | undefined> {
+  const env = process.env;
+  const keysFile = env.NATS_KEYS_FILE;
+  const credentials = keysFile && !env.NATS_NKEY_SEED ? { NATS_NKEY_SEED: (JSON.parse(readFileSync(keysFile, 'utf8')) as { authz: { seed: string } }).authz.seed } : env;
+  if (!env.NATS_URL) {
+    console.error('note: NATS_URL is not set; running instances will pick the change up at their next reconcile (within POLICY_RECONCILE_INTERVAL)');
+    return undefined;
+  }
   try {
-    return await connectNats({ url: process.env.NATS_URL || 'nats://127.0.0.1:4222', name: 'portcullis-policy-command' });
+    return await connectNats({ url: env.NATS_URL, name: 'portcullis-policy-command', user: 'authz', credentials });
   } catch {
     console.error('warning: NATS is unreachable; running instances will pick the change up at their next reconcile');
     return undefined;
