@@ -74,6 +74,11 @@ export class RevokedSessions {
     return false;
   }
 
+  /** Until when (ms since the epoch) this process refuses the session's tokens; undefined when not revoked. */
+  revokedUntil(sessionId: string): number | undefined {
+    return this.isRevoked(sessionId) ? this.revoked.get(sessionId) : undefined;
+  }
+
   /** Whether this process can rely on what it knows of revocations. */
   isFresh(): boolean {
     return this.loaded && (this.lostSince === undefined || Date.now() - this.lostSince <= this.options.maxOutageMs);

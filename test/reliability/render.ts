@@ -27,8 +27,23 @@ const lines = [
   ...reports.map((r) => `| ${r.part} | [${r.title}](#${r.suite}) | \`make test-reliability SUITE=${r.suite}\` | ${r.finishedAt} |`),
   '',
 ];
+const attacks = reports.filter((r) => r.attack).sort((a, b) => a.attack!.finding - b.attack!.finding);
+if (attacks.length) {
+  lines.push(
+    '## Attacks tried',
+    '',
+    'Each finding of the security review (issue 17), tried again through the real parts by its attack suite',
+    '(`test/reliability/attacks/`); the threat model (`docs/threat-model.md`) names the control each one proves.',
+    '',
+    '| finding | attack suite | attempts | got in |',
+    '|---|---|---|---|',
+    ...attacks.map((r) => `| ${r.attack!.finding} | [${r.title}](#${r.suite}) | ${r.attack!.tried.toLocaleString('en')} | ${r.attack!.gotIn} |`),
+    '',
+  );
+}
 for (const r of reports) {
-  lines.push(`<a id="${r.suite}"></a>`, `## ${r.part}. ${r.title}`, '', `\`test/reliability/${r.suite}.test.ts\` — reproduce with \`make test-reliability SUITE=${r.suite}\`.`, '');
+  const path = r.attack ? `test/reliability/attacks/${r.suite}.test.ts` : `test/reliability/${r.suite}.test.ts`;
+  lines.push(`<a id="${r.suite}"></a>`, `## ${r.part}. ${r.title}`, '', `\`${path}\` — reproduce with \`make test-reliability SUITE=${r.suite}\`.`, '');
   lines.push('| figure | value | expected |', '|---|---|---|');
   for (const f of r.figures) lines.push(`| ${cell(f.name)} | ${cell(typeof f.value === 'number' ? f.value.toLocaleString('en') : f.value)} | ${f.expected ? `${cell(f.expected)}${f.ok === false ? ' — **NOT MET**' : ''}` : 'reported'} |`);
   lines.push('');

@@ -22,6 +22,8 @@ export interface SuiteReport {
   part: number;
   figures: ReliabilityFigure[];
   notes?: string;
+  /** For attack suites (part 7): the finding of issue 17, attempts made and attempts that got in. */
+  attack?: { finding: number; tried: number; gotIn: number };
 }
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../../.reliability/', import.meta.url));
