@@ -1,6 +1,6 @@
 import { Kvm } from '@nats-io/kv';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@portcullis/shared/config';
 import { loadIdentityConfig } from '../../../services/identity/src/config.js';
 import { call, eventually, startEveryService, testEnv, type EveryService } from '../../support/harness.js';
