@@ -6,6 +6,7 @@ import {
   INVITATIONS_ACCEPT,
   INVITATIONS_PEEK,
   POLICY_CHANGED,
+  REVOCATIONS_PENDING,
   TENANTS_GET,
   USERS_BY_EMAIL,
   USERS_GET,
@@ -68,7 +69,7 @@ export function natsPermissions(options: NatsAuthOptions): Record<Exclude<NatsUs
     `$JS.FC.${kvStream}.>`,
   ];
   const common = (name: string): Permissions => ({
-    publish: ['$JS.API.INFO', ...followRevocations, ...subject(auditSubjectsOf(name))],
+    publish: ['$JS.API.INFO', ...followRevocations, ...subject(REVOCATIONS_PENDING), ...subject(auditSubjectsOf(name))],
     subscribe: [...inbox(name), ...subject(POLICY_CHANGED)],
   });
   const merge = (base: Permissions, extra: Partial<Permissions>): Permissions => ({
@@ -88,7 +89,7 @@ export function natsPermissions(options: NatsAuthOptions): Record<Exclude<NatsUs
         ...subject(INVITATIONS_PEEK),
         ...subject(INVITATIONS_ACCEPT),
       ],
-      subscribe: [...subject(USERS_GET), ...subject(USERS_BY_EMAIL)],
+      subscribe: [...subject(USERS_GET), ...subject(USERS_BY_EMAIL), ...subject(REVOCATIONS_PENDING)],
       allowResponses: true,
     }),
     tenancy: merge(common('tenancy'), {

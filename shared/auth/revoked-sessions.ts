@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvWatchEntry } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { ServiceUnavailable } from '../http/errors.js';
-import type { NatsConnection } from '../nats/index.js';
+import { REVOCATIONS_PENDING, requestJson, withPrefix, type NatsConnection } from '../nats/index.js';
 import type { Principal } from './principal.js';
 
 export interface RevokedSessionsOptions {
@@ -17,6 +17,8 @@ export interface RevokedSessionsOptions {
   writer?: { ttlMs: number; replicas?: number };
   /** How long `open` waits for the bucket and its entries before going on (the watch keeps trying). */
   openTimeoutMs?: number;
+  /** The deployment's NATS subject prefix (for asking identity about unpublished revocations). */
+  subjectPrefix?: string;
 }
 
 /** The NATS subject a revocation is published on (identity writes it through its outbox, in the revoking transaction). */
@@ -30,7 +32,9 @@ export function revocationSubject(bucket: string, sessionId: string): string {
  * memory, so a check is a map lookup and a revocation reaches everyone as soon as NATS delivers it.
  *
  * Fails closed: until the existing entries are loaded, and once NATS or the watch has been lost for longer than
- * `maxOutageMs`, `check` throws 503 instead of answering from a list that may be missing a revocation.
+ * `maxOutageMs`, `check` throws 503 instead of answering from a list that may be missing a revocation. After any loss
+ * (and at start) the list counts again only once identity says it has no revocation left to publish (one committed
+ * while NATS was away waits in its outbox) and the bucket has been read anew.
  */
 export class RevokedSessions {
   /** session id → when its entry stops mattering (every token of it has expired by then). */
@@ -40,6 +44,8 @@ export class RevokedSessions {
   private lostSince?: number = Date.now();
   private stopped = false;
   private readonly watching: Promise<void>;
+  /** Stops the current watch (NATS was lost: start over once it is back). */
+  private interruptWatch?: () => void;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -103,9 +109,11 @@ export class RevokedSessions {
     void (async () => {
       for await (const status of this.nc.status()) {
         if (this.stopped) break;
-        if (status.type === 'disconnect') this.lostSince ??= Date.now();
-        // The ordered consumer behind the watch resumes from its last sequence on reconnect.
-        if (status.type === 'reconnect' && this.loaded) this.lostSince = undefined;
+        if (status.type === 'disconnect') {
+          this.lostSince ??= Date.now();
+          // Revocations made meanwhile may still sit in identity's outbox: confirm and re-read before trusting again.
+          this.interruptWatch?.();
+        }
       }
     })();
   }
@@ -126,11 +134,30 @@ export class RevokedSessions {
     return kv;
   }
 
-  /** Opens the bucket (waiting for identity to create it), loads its entries, then follows; again after any failure. */
+  /** Resolves once identity says every revocation it committed has been published to the bucket. */
+  private async nothingPending(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      try {
+        const answer = await requestJson<{ ok: boolean; result?: { pending: number } }>(this.nc, withPrefix(this.options.subjectPrefix ?? '', REVOCATIONS_PENDING), {}, 2000);
+        if (answer.ok && answer.result?.pending === 0) return;
+      } catch {
+        // identity is not answering yet: keep asking
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /**
+   * Opens the bucket (waiting for identity to create it), waits until identity has nothing left to publish, loads the
+   * entries, then follows; again after any failure or loss of NATS.
+   */
   private async watchForever(onLoaded: () => void): Promise<void> {
     while (!this.stopped) {
       try {
         const kv = await this.bucket();
+        // identity checks its own sessions in Postgres; everyone else waits until identity has published everything.
+        if (!this.options.writer) await this.nothingPending();
         const status = await kv.status();
         this.ttlMs = status.ttl;
         await this.follow(kv, status.values, () => {
@@ -152,6 +179,7 @@ export class RevokedSessions {
     let seen = 0;
     if (pending === 0) loaded();
     const watcher = await kv.watch();
+    this.interruptWatch = () => watcher.stop();
     const stopping = setInterval(() => {
       if (this.stopped) watcher.stop();
     }, 200);
@@ -163,6 +191,7 @@ export class RevokedSessions {
         if (seen >= pending || entry.delta === 0) loaded();
       }
     } finally {
+      this.interruptWatch = undefined;
       clearInterval(stopping);
     }
   }

@@ -20,9 +20,9 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Publishes outbox rows to JetStream in order, with `Nats-Msg-Id` = event id so a row published twice (a crash between
- * publish and mark) is dropped by the stream's duplicate window. Rows are claimed with FOR UPDATE SKIP LOCKED, so
- * several instances can relay the same outbox.
+ * Publishes outbox rows to JetStream (revocations first, then events in the order they were recorded), with
+ * `Nats-Msg-Id` = row id so a row published twice (a crash between publish and mark) is dropped by the stream's duplicate
+ * window. Rows are claimed with FOR UPDATE SKIP LOCKED, so several instances can relay the same outbox.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -92,14 +92,16 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     const em = this.options.orm.em.fork();
     return em.transactional(async (tx) => {
+      // Revocations first: a session ended must reach every service even when audit events are waiting (say, for an
+      // audit stream that is not there yet).
       const rows = await tx.execute<PendingRow[]>(
         `select id, subject, payload from outbox where published_at is null
-         order by created_at, id limit ? for update skip locked`,
+         order by (subject like '$KV.%') desc, created_at, id limit ? for update skip locked`,
         [this.batchSize],
       );
       // Every publish of the batch is sent at once and the acks awaited together (one round trip, not one per row).
-      // Rows are marked up to the first failure; a later row that did get through is published again next time and
-      // dropped by the stream's duplicate window (same Nats-Msg-Id).
+      // Each row NATS acknowledged is marked; one that failed is retried on its own next time and holds no other back.
+      // A row published twice (a crash before the mark) is dropped by the stream's duplicate window (same Nats-Msg-Id).
       const outcomes = await Promise.allSettled(
         rows.map((row) => {
           const headers = natsHeaders();
@@ -107,16 +109,14 @@ export class OutboxRelay {
           return this.options.js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers, timeout: this.publishTimeoutMs });
         }),
       );
-      const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
-      const published = firstFailure === -1 ? rows.length : firstFailure;
-      const done = rows.slice(0, published).map((r) => r.id);
+      const done = rows.filter((_, index) => outcomes[index].status === 'fulfilled').map((r) => r.id);
       if (done.length) await tx.execute('update outbox set published_at = now() where id in (?)', [done]);
-      const failed = rows[published];
-      if (failed) {
-        const reason = (outcomes[published] as PromiseRejectedResult).reason;
-        await tx.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [String(reason).slice(0, 500), failed.id]);
-        this.options.logger.warn({ err: reason, id: failed.id }, 'outbox relay could not publish; will retry');
+      const failures = rows.flatMap((row, index) => (outcomes[index].status === 'rejected' ? [{ row, reason: (outcomes[index] as PromiseRejectedResult).reason }] : []));
+      for (const { row, reason } of failures) {
+        await tx.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [String(reason).slice(0, 500), row.id]);
       }
+      if (failures.length) this.options.logger.warn({ err: failures[0].reason, failed: failures.length, first: failures[0].row.id }, 'outbox relay could not publish; will retry');
+      const published = done.length;
       return published;
     });
   }

@@ -8,6 +8,12 @@ export const POLICY_CHANGED = 'authz.policy.changed';
 export const USERS_GET = 'identity.users.get';
 export const USERS_BY_EMAIL = 'identity.users.by_email';
 
+/**
+ * Request/reply: identity says how many revocations it has committed but not yet published. A service that lost NATS
+ * trusts its revoked-sessions list again only once this is 0 and it has re-read the bucket.
+ */
+export const REVOCATIONS_PENDING = 'identity.revocations.pending';
+
 /** Request/reply: tenancy answers identity's sign-up by invitation, and sharing's questions about tenants. */
 export const INVITATIONS_PEEK = 'tenancy.invitations.peek';
 export const INVITATIONS_ACCEPT = 'tenancy.invitations.accept';

@@ -66,6 +66,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<ServiceRun
   });
   const revokedSessions = await RevokedSessions.open(nc, {
     bucket: config.REVOKED_SESSIONS_BUCKET,
+    subjectPrefix: config.NATS_SUBJECT_PREFIX,
     logger,
     maxOutageMs: config.REVOCATIONS_MAX_OUTAGE,
     ...(options.revocationsTtlMs ? { writer: { ttlMs: options.revocationsTtlMs, replicas: config.NATS_REPLICAS } } : {}),

@@ -4,6 +4,7 @@ import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
 import type { IdentityConfig } from './config.js';
 import { createIdentityOutbox, IDENTITY_SERVICE } from './events/identity-events.js';
+import { startRevocationsResponder } from './events/revocations.responder.js';
 import { startUserLookupResponder } from './events/user-lookup.responder.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { meRoutes } from './routes/me.routes.js';
@@ -81,7 +82,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, runtime.authorizer, requireAuth), mfaRoutes(mfa, users, runtime.authorizer, requireAuth), userRoutes(userAdmin, runtime.authorizer, requireAuth),
       impersonationRoutes(impersonation, runtime.authorizer, requireAuth)],
   });
-  const responder = startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger);
+  const responders = [startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger), startRevocationsResponder(runtime.nc, sessions, config.NATS_SUBJECT_PREFIX, logger)];
   const sweep = setInterval(() => {
     impersonation.endExpired().catch((error: unknown) => logger.warn({ err: error }, 'could not record expired impersonations; will retry'));
   }, IMPERSONATION_SWEEP_MS);
@@ -96,7 +97,7 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     impersonation,
     stop: () => {
       clearInterval(sweep);
-      responder.stop();
+      for (const responder of responders) responder.stop();
     },
   };
 }

@@ -35,6 +35,8 @@ export class SigningKeyService {
   private active?: ActiveKey;
   private published?: { jwks: JSONWebKeySet; getKey: JWTVerifyGetKey; loadedAt: number };
   private lastUnknownKidReload = 0;
+  /** How many times the published keys were read from Postgres (a forged kid must not make this grow per request). */
+  keyReads = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -114,6 +116,7 @@ export class SigningKeyService {
   private async publishedKeys() {
     if (this.published && Date.now() - this.published.loadedAt < CACHE_MS) return this.published;
     const since = new Date(Date.now() - this.policy.publishAfterRetirementMs);
+    this.keyReads += 1;
     let keys = await new SigningKeyRepository(this.orm.em.fork()).findPublished(since);
     if (keys.length === 0) {
       await this.currentKey();

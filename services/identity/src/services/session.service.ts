@@ -109,6 +109,12 @@ export class SessionService {
     return endedAt;
   }
 
+  /** Revocations committed but not yet published to the bucket (the outbox relay sends them as soon as NATS takes them). */
+  async unpublishedRevocations(): Promise<number> {
+    const [row] = await this.orm.em.fork().execute<{ n: string }[]>(`select count(*)::text as n from outbox where published_at is null and subject like ?`, [revocationSubject(this.revocationBucket, '%')]);
+    return Number(row.n);
+  }
+
   /** Call after a transaction that ended sessions commits: the relay sends the revocations (and events) at once. */
   announce(): void {
     this.outbox.committed();

@@ -5,10 +5,12 @@ import {
   call,
   eventually,
   grantTokenEnv,
+  startAudit,
   startAuthz,
   startIdentity,
   startSharing,
   startTenancy,
+  type RunningAudit,
   type RunningAuthz,
   type RunningIdentity,
   type RunningSharing,
@@ -20,6 +22,8 @@ let identity: RunningIdentity;
 let tenancy: RunningTenancy;
 let sharing: RunningSharing;
 let authz: RunningAuthz;
+// Owns the audit stream that carries tenancy's tenant events to sharing.
+let audit: RunningAudit;
 let root: Person;
 let alice: Person; // admin of A
 let bob: Person; // member of A
@@ -80,6 +84,7 @@ async function check(token: string, tenantId: string, object: string) {
 
 beforeAll(async () => {
   identity = await startIdentity();
+  audit = await startAudit(identity);
   tenancy = await startTenancy(identity);
   sharing = await startSharing(identity, { RESOLVE_RATE_LIMIT: '100000' });
   authz = await startAuthz(identity, grantTokenEnv(sharing));
@@ -97,6 +102,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await authz?.close();
+  await audit?.close();
   await sharing?.close();
   await tenancy?.close();
   await identity?.close();
