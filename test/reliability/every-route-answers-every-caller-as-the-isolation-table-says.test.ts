@@ -67,6 +67,11 @@ const signedIn = (status: number): Expected => (caller) => (caller === 'anonymou
 /** Platform administration: `users …` and the like in the platform domain (403, never 404: there is no tenant to hide). */
 const platformOnly = (ok: number, auditorToo = false): Expected => (caller) =>
   caller === 'anonymous' ? 401 : caller === 'platform_admin' || (auditorToo && caller === 'auditor') ? ok : 403;
+/**
+ * The credentials and sessions of the account signed in to: every signed-in caller, but never an impersonation (the
+ * own-account rule in policy.csv: 403).
+ */
+const ownCredentials = (status: number): Expected => (caller) => (caller === 'anonymous' ? 401 : caller === 'impersonator' ? 403 : status);
 const bySide = (own: Expected, other: Expected): Expected => (caller, side) => (side === 'own' ? own : other)(caller, side);
 
 interface TenantFixture {
@@ -190,33 +195,33 @@ const TABLE: Row[] = [
     method: 'PUT',
     path: '/v1/me/password',
     // The same password again: later sign-ins still work; the caller's other sessions end all the same.
-    probes: [session(signedIn(200), () => ({ path: '/v1/me/password', body: { current_password: PASSWORD, new_password: PASSWORD } }))],
+    probes: [session(ownCredentials(200), () => ({ path: '/v1/me/password', body: { current_password: PASSWORD, new_password: PASSWORD } }))],
   },
   { service: 'identity', method: 'GET', path: '/v1/me/sessions', probes: [shared(signedIn(200), () => ({ path: '/v1/me/sessions' }))] },
-  { service: 'identity', method: 'DELETE', path: '/v1/me/sessions', probes: [session(signedIn(200), () => ({ path: '/v1/me/sessions' }))] },
+  { service: 'identity', method: 'DELETE', path: '/v1/me/sessions', probes: [session(ownCredentials(200), () => ({ path: '/v1/me/sessions' }))] },
   {
     service: 'identity',
     method: 'DELETE',
     path: '/v1/me/sessions/{session_id}',
     // Own column: the caller's own session (204). Other column: a session of tenant B's target user, which is nobody's
     // here to end (404, as if there were none).
-    probes: [session(bySide(signedIn(204), signedIn(404)), ({ side, t, sessionId }) => ({ path: `/v1/me/sessions/${side === 'own' ? (sessionId ?? randomUUID()) : t.targetSessionId}` }))],
+    probes: [session(bySide(ownCredentials(204), ownCredentials(404)), ({ side, t, sessionId }) => ({ path: `/v1/me/sessions/${side === 'own' ? (sessionId ?? randomUUID()) : t.targetSessionId}` }))],
   },
-  { service: 'identity', method: 'POST', path: '/v1/me/mfa/totp', probes: [shared(signedIn(200), () => ({ path: '/v1/me/mfa/totp' }))] },
+  { service: 'identity', method: 'POST', path: '/v1/me/mfa/totp', probes: [shared(ownCredentials(200), () => ({ path: '/v1/me/mfa/totp' }))] },
   {
     service: 'identity',
     method: 'POST',
     path: '/v1/me/mfa/totp/confirm',
     // Enrolled first, then a code that is not one: 400, and TOTP stays off (later sign-ins need no second factor).
     probes: [
-      shared(signedIn(400), async ({ token }) => {
+      shared(ownCredentials(400), async ({ token }) => {
         if (token) await call('POST', `${url.identity}/v1/me/mfa/totp`, token);
         return { path: '/v1/me/mfa/totp/confirm', body: { code: 'not-a-code' } };
       }),
     ],
   },
   // TOTP is off for every caller (the impersonator's own is on, but it acts as the member): nothing to turn off.
-  { service: 'identity', method: 'DELETE', path: '/v1/me/mfa/totp', probes: [shared(signedIn(404), () => ({ path: '/v1/me/mfa/totp', body: { code: 'not-a-code' } }))] },
+  { service: 'identity', method: 'DELETE', path: '/v1/me/mfa/totp', probes: [shared(ownCredentials(404), () => ({ path: '/v1/me/mfa/totp', body: { code: 'not-a-code' } }))] },
   // User administration is the platform's: tenant admins included, everyone else gets 403.
   {
     service: 'identity',

@@ -137,7 +137,7 @@ const IDENTITY_EVENTS: AuditEventCatalogEntry[] = [
   }),
   identity({
     action: IdentityEvent.loginFailed,
-    when: 'A sign-in is refused; `reason` is `unknown_email`, `invalid_password`, `user_disabled` or `invalid_mfa_code` (the caller is only told the credentials are wrong).',
+    when: 'A sign-in is refused; `reason` is `unknown_email`, `invalid_password`, `user_disabled` or `invalid_mfa_code` (the caller is only told the credentials are wrong), or `invalid_current_password` for a wrong current password at a password change (it counts like a failed sign-in).',
     outcome: 'failure',
     subject: 'user:unknown',
     actor: AS_ANONYMOUS,
@@ -164,7 +164,7 @@ const IDENTITY_EVENTS: AuditEventCatalogEntry[] = [
   }),
   identity({
     action: IdentityEvent.sessionRevoked,
-    when: 'A session ends early; `reason` is `logout`, `revoked_by_user`, `password_changed`, `user_disabled`, `user_deleted`, `impersonation_ended` or `impersonation_replaced`.',
+    when: 'A session ends early; `reason` is `logout`, `revoked_by_user`, `password_changed`, `user_disabled`, `user_deleted`, `refresh_reused`, or `impersonation_<how it ended>` for an impersonation\'s own session.',
     outcome: 'success',
     subject: USER_SUBJECT,
     actor: AS_USER,
@@ -191,7 +191,7 @@ const IDENTITY_EVENTS: AuditEventCatalogEntry[] = [
   }),
   identity({
     action: IdentityEvent.impersonationEnded,
-    when: 'An impersonation is ended with either token (`reason` `ended`) or replaced by a new one of the same admin (`replaced`); one that simply runs out publishes none.',
+    when: 'An impersonation ends: with either token (`reason` `ended`), by signing out with it (`signed_out`), replaced by a new one of the same admin (`replaced`), with the impersonator\'s session that started it (`impersonator_<why that session ended>`, e.g. `impersonator_logout`, `impersonator_user_disabled`), when the impersonator loses platform_admin (`impersonator_lost_platform_admin`), or when it runs out (`expired`, recorded by a sweep within 15 s).',
     outcome: 'success',
     subject: USER_SUBJECT,
     actor: AS_IMPERSONATED_USER,
