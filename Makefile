@@ -23,11 +23,13 @@ test: install
 	$(TSX) deploy/dev/with-infra.ts npx vitest run
 	$(TSX) deploy/dev/with-infra.ts npx vitest run --config vitest.reliability.config.ts
 
-## make lint: the type check and eslint over everything.
+## make lint: the type check, eslint (no service imports another; shared code imports no service) and every workspace
+## declaring what it imports.
 lint: install
 	npx tsc -p tsconfig.json --noEmit
 	npx tsc -p services/console/tsconfig.json --noEmit
 	npx eslint .
+	$(TSX) deploy/lint/workspace-deps.ts
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit

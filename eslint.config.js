@@ -3,6 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+const SERVICES = ['identity', 'tenancy', 'sharing', 'audit', 'authz', 'console'];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.dev/**', 'coverage/**', 'services/console/dist/**'] },
   js.configs.recommended,
@@ -11,6 +13,34 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  // A service never imports another's code: what they share is in @portcullis/shared (contracts) or goes over NATS.
+  ...SERVICES.map((name) => ({
+    files: [`services/${name}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: SERVICES.filter((other) => other !== name).flatMap((other) => [`**/${other}/src/**`, `**/services/${other}/**`]),
+              message: 'A service never imports another service: put the contract in @portcullis/shared/contracts, or ask over NATS.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    // Shared code knows no service (its tests may start real services through the test harness).
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/services/**', '**/deploy/**', '**/test/**', '**/bench/**', '@portcullis/identity', '@portcullis/tenancy', '@portcullis/sharing', '@portcullis/audit', '@portcullis/authz'], message: 'Shared code knows no service.' }] },
+      ],
     },
   },
   {

@@ -1,7 +1,7 @@
 // make bench: the audit ingestion targets of issue 7 — outbox → JetStream → audit consumer → Postgres (hash chain
 // included) against a bare JetStream publish → consume loop in the same run; lag at half the sustained rate; a
 // filtered page over 1,000,000 stored events.
-import { AckPolicy, DeliverPolicy, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { dropDatabase } from '@portcullis/shared/db';
 import { createLogger } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
@@ -13,7 +13,7 @@ import { auditRuntimeOptions } from '../services/audit/src/runtime.js';
 import { EventQueryService } from '../services/audit/src/services/event-query.service.js';
 import { loadTenancyConfig } from '../services/tenancy/src/config.js';
 import { tenancyRuntimeOptions } from '../services/tenancy/src/runtime.js';
-import { prepareBenchEnv, removeBenchStreams } from './support/bench-env.js';
+import { connectBenchNats, prepareBenchEnv, removeBenchStreams, standInForIdentity } from './support/bench-env.js';
 import { benchSettings, distributionBeside, emit, figure, latencyStats, median } from './support/figures.js';
 
 const { quick, rounds } = benchSettings();
@@ -84,6 +84,8 @@ async function main() {
   const bench = await prepareBenchEnv('I', { seedPolicy: false });
   const { runId, databaseUrl, prefix } = bench;
   const logger = createLogger('bench', 'silent');
+  // No identity here: stand in for it where the services ask about revocations.
+  const standIn = await standInForIdentity(bench.env);
   // A producer: any service's outbox and relay will do; tenancy's, here.
   const producerConfig = loadTenancyConfig(bench.as('tenancy'));
   const producer = await createRuntime(tenancyRuntimeOptions(producerConfig, logger, { relayPollIntervalMs: 50 }));
@@ -114,7 +116,9 @@ async function main() {
     producer.relay.wake();
   }
 
-  const bare = await bareStream(producer.nc, producer.js, prefix);
+  // The baseline on the same server, as the operator (a service's NATS user may not make streams).
+  const bareNc = await connectBenchNats('bench-bare-jetstream');
+  const bare = await bareStream(bareNc, jetstream(bareNc), prefix);
   try {
     const started = performance.now();
     await audit.consumer.start();
@@ -297,6 +301,8 @@ async function main() {
     });
   } finally {
     await bare.remove();
+    await bareNc.close();
+    await standIn.close();
     await audit.consumer.stop().catch(() => undefined);
     await removeBenchStreams(bench);
     await producer.close();

@@ -12,8 +12,7 @@ import { createLogger, listen } from '@portcullis/shared/http';
 import { createRuntime } from '@portcullis/shared/runtime';
 import { buildAuthzApp } from '../services/authz/src/app.js';
 import { loadAuthzConfig } from '../services/authz/src/config.js';
-import { REVOCATIONS_PENDING, respondJson, withPrefix } from '@portcullis/shared/nats';
-import { benchNatsKeys, connectBenchNats, removeBenchStreams, type BenchEnv } from './support/bench-env.js';
+import { benchNatsKeys, removeBenchStreams, standInForIdentity, type BenchEnv } from './support/bench-env.js';
 import { authzRuntimeOptions } from '../services/authz/src/runtime.js';
 import { runLoadClient } from './support/run-load-client.js';
 
@@ -72,10 +71,8 @@ export async function startBatchCheckBench(options: BatchCheckOptions): Promise<
     TOKEN_ISSUER: ISSUER,
   });
   const logger = createLogger('authz', 'silent');
-  // No identity runs here: stand in for it where authz asks whether revocations are still unpublished (none are).
-  const standIn = await connectBenchNats('bench-identity-stand-in');
-  respondJson(standIn, withPrefix(options.prefix, REVOCATIONS_PENDING), 'identity', async () => ({ pending: 0 }));
-  await standIn.flush();
+  // No identity runs here: stand in for it (the revoked-sessions bucket, and no revocation waiting).
+  const standIn = await standInForIdentity({ NATS_SUBJECT_PREFIX: options.prefix, REVOKED_SESSIONS_BUCKET: `bench_revoked_${options.runId}` });
   const runtime = await createRuntime(authzRuntimeOptions(config, logger));
   const server = await listen(buildAuthzApp(config, runtime, logger).app, 0);
   const serverSamples = timed(server.server);

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats, type NatsConnection } from '@portcullis/shared/nats';
+import { Kvm } from '@nats-io/kv';
+import { NatsExchanges } from '@portcullis/shared/contracts';
+import { answer, connectNats, type NatsConnection } from '@portcullis/shared/nats';
 import type { NatsKeys } from '../../deploy/nats/keys.js';
 import type { NatsUser } from '../../deploy/nats/permissions.js';
 import { migrateAll } from '../../deploy/dev/migrate-all.js';
@@ -61,6 +63,18 @@ export async function prepareBenchEnv(tag: string, options: { seedPolicy?: boole
     KEY_ENCRYPTION_SECRET: 'bench-secret-that-is-long-enough-for-hkdf-0123456789',
   };
   return { runId, databaseUrl, prefix, env, as: (user) => ({ ...env, NATS_NKEY_SEED: keys[user].seed }) };
+}
+
+/**
+ * For a part that measures services without identity: makes the revoked-sessions bucket and answers, as identity would,
+ * that no revocation is waiting to be published (the services then trust their empty list at once).
+ */
+export async function standInForIdentity(env: Pick<BenchEnv['env'], 'NATS_SUBJECT_PREFIX' | 'REVOKED_SESSIONS_BUCKET'>): Promise<{ close: () => Promise<void> }> {
+  const nc = await connectBenchNats('bench-identity-stand-in');
+  await new Kvm(nc).create(env.REVOKED_SESSIONS_BUCKET, { ttl: 31 * 60_000, history: 1 });
+  answer(nc, env.NATS_SUBJECT_PREFIX, NatsExchanges.revocationsPending, 'identity', async () => ({ pending: 0 }));
+  await nc.flush();
+  return { close: () => nc.close() };
 }
 
 /** Deletes the run's stream and bucket (a KV bucket is the stream KV_<bucket>); the database is dropped by the caller after its ORMs close. */

@@ -10,7 +10,7 @@ import {
   TENANTS_GET,
   USERS_BY_EMAIL,
   USERS_GET,
-} from '@portcullis/shared/nats';
+} from '@portcullis/shared/contracts';
 
 export const SERVICE_USERS = ['identity', 'tenancy', 'sharing', 'audit', 'authz'] as const;
 /** Services, an outside audit consumer (a SIEM forwarder, examples/audit-tail.ts), and the operator (provisioning, tools). */

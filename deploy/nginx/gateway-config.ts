@@ -1,6 +1,7 @@
 // The nginx gateway: routes /<service>/ to each service (prefix stripped) and asks authz's forward-auth about every
 // call first (auth_request), passing who the caller is upstream in x-auth-* headers. Rendered from one place for
 // `make dev`, the tests and the committed deploy/nginx/portcullis.conf.
+import { PROBLEMS, problemType, type ProblemCode } from '@portcullis/shared/contracts';
 
 export const GATEWAY_SERVICES = ['identity', 'tenancy', 'sharing', 'audit', 'authz'] as const;
 export type GatewayService = (typeof GATEWAY_SERVICES)[number];
@@ -27,8 +28,8 @@ const AUTH_HEADERS = ['x-auth-user-id', 'x-auth-tenant-id', 'x-auth-impersonator
  */
 const KEEPALIVE = ['            proxy_set_header Connection "";'];
 
-const problem = (status: number, title: string, detail: string) =>
-  JSON.stringify({ type: 'about:blank', title, status, detail });
+/** A problem answered by nginx itself, with the same stable types the services use (shared/contracts/problems.ts). */
+const problem = (code: ProblemCode, detail: string) => JSON.stringify({ type: problemType(code), title: PROBLEMS[code].title, status: PROBLEMS[code].status, detail });
 
 /**
  * The only request paths the gateway passes on: plain characters, no percent-encoding (an encoded slash or dot would
@@ -102,22 +103,22 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
     '        location = /_portcullis/bad-request {',
     '            internal;',
     '            default_type application/problem+json;',
-    `            return 400 '${problem(400, 'Bad Request', 'The request could not be read.')}';`,
+    `            return 400 '${problem('bad-request', 'The request could not be read.')}';`,
     '        }',
     '        location = /_portcullis/unplain-path {',
     '            internal;',
     '            default_type application/problem+json;',
-    `            return 400 '${problem(400, 'Bad Request', 'The path has characters the gateway does not pass on (percent-encoding, backslashes, semicolons or others).')}';`,
+    `            return 400 '${problem('bad-request', 'The path has characters the gateway does not pass on (percent-encoding, backslashes, semicolons or others).')}';`,
     '        }',
     '        location = /_portcullis/ambiguous-path {',
     '            internal;',
     '            default_type application/problem+json;',
-    `            return 400 '${problem(400, 'Bad Request', 'The path has an empty segment, a dot segment or a segment ending in a dot.')}';`,
+    `            return 400 '${problem('bad-request', 'The path has an empty segment, a dot segment or a segment ending in a dot.')}';`,
     '        }',
     '        location = /_portcullis/method {',
     '            internal;',
     '            default_type application/problem+json;',
-    `            return 405 '${problem(405, 'Method Not Allowed', `The gateway passes ${ALLOWED_METHODS.join(', ')}.`)}';`,
+    `            return 405 '${problem('method-not-allowed', `The gateway passes ${ALLOWED_METHODS.join(', ')}.`)}';`,
     '        }',
     '',
     '        # Every call is first put to authz: the route table in policies/routes.yaml says what it needs.',
@@ -135,21 +136,21 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
     "        # auth_request passes forward-auth's WWW-Authenticate (RFC 6750: invalid_token, or the scheme alone) on by itself.",
     '        location @unauthorized {',
     '            default_type application/problem+json;',
-    `            return 401 '${problem(401, 'Unauthorized', 'A valid bearer token is required for this call.')}';`,
+    `            return 401 '${problem('unauthorized', 'A valid bearer token is required for this call.')}';`,
     '        }',
     '        # auth_request only passes 401 and 403 on: forward-auth says 404 (another tenant, like a missing one) in a header.',
     '        location @forbidden {',
     '            default_type application/problem+json;',
     '            if ($auth_status = 404) {',
-    `                return 404 '${problem(404, 'Not Found', 'The resource does not exist.')}';`,
+    `                return 404 '${problem('not-found', 'The resource does not exist.')}';`,
     '            }',
-    `            return 403 '${problem(403, 'Forbidden', 'The policy does not allow this call.')}';`,
+    `            return 403 '${problem('forbidden', 'The policy does not allow this call.')}';`,
     '        }',
     '',
     '        # Probes and metrics are for the cluster, not for clients.',
     `        location ~ ^/(${GATEWAY_SERVICES.join('|')})/(metrics|readyz)$ {`,
     '            default_type application/problem+json;',
-    `            return 404 '${problem(404, 'Not Found', 'Not served through the gateway.')}';`,
+    `            return 404 '${problem('not-found', 'Not served through the gateway.')}';`,
     '        }',
     '',
     ...GATEWAY_SERVICES.flatMap((service) => [
@@ -174,7 +175,7 @@ export function renderGatewayConfig(options: GatewayConfigOptions): string {
     ...(options.consoleRoot ? consoleLocations(options.consoleRoot) : [
       '        location / {',
       '            default_type application/problem+json;',
-      `            return 404 '${problem(404, 'Not Found', 'No such route: the gateway serves /identity/, /tenancy/, /sharing/, /audit/ and /authz/.')}';`,
+      `            return 404 '${problem('not-found', 'No such route: the gateway serves /identity/, /tenancy/, /sharing/, /audit/ and /authz/.')}';`,
       '        }',
     ]),
     '    }',

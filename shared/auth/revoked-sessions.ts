@@ -2,7 +2,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvWatchEntry } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { ServiceUnavailable } from '../http/errors.js';
-import { REVOCATIONS_PENDING, requestJson, withPrefix, type NatsConnection } from '../nats/index.js';
+import { NatsExchanges } from '../contracts/nats.js';
+import { ask, type NatsConnection } from '../nats/index.js';
 import type { Principal } from './principal.js';
 
 export interface RevokedSessionsOptions {
@@ -139,8 +140,8 @@ export class RevokedSessions {
     for (;;) {
       if (this.stopped) return;
       try {
-        const answer = await requestJson<{ ok: boolean; result?: { pending: number } }>(this.nc, withPrefix(this.options.subjectPrefix ?? '', REVOCATIONS_PENDING), {}, 2000);
-        if (answer.ok && answer.result?.pending === 0) return;
+        const { pending } = await ask(this.nc, this.options.subjectPrefix ?? '', NatsExchanges.revocationsPending, {}, 2000);
+        if (pending === 0) return;
       } catch {
         // identity is not answering yet: keep asking
       }

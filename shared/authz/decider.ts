@@ -1,7 +1,7 @@
 import type { Enforcer } from 'casbin';
 import { buildEnforcer } from './enforcer-factory.js';
 import { GrantIndex } from './grant-index.js';
-import { RuleNarrowing, type PolicyRequest } from './rule-narrowing.js';
+import { RuleNarrowing } from './rule-narrowing.js';
 import { isLinkRule, isSessionSubject } from './link-rules.js';
 
 /** The parts of node-casbin's DefaultRoleManager the decider reads. */
@@ -18,19 +18,19 @@ interface RoleLinks {
 export interface DeciderOptions {
   /**
    * Decide from the narrowed rules directly when every conjunct of the matcher is one RuleNarrowing understands
-   * (default), instead of having node-casbin evaluate the matcher on them. Both give the full enforcer's answer.
+   * (default), instead of asking node-casbin. Both give the same answer; false is for comparing the two.
    */
   compiled?: boolean;
 }
 
 /**
- * Decisions from one policy generation. `enforcer` holds every rule (the reference, and the management API);
- * a second enforcer with the same model and the same role links evaluates the matcher on just the p rules the request
- * can match (see RuleNarrowing). When the narrowing is complete, `decide` needs no matcher evaluation at all. Every
- * path gives the full enforcer's answer: the decision tests and a generated comparison check it.
+ * Decisions from one policy generation. `enforcer` holds every rule (the reference, and the management API). When the
+ * matcher is one RuleNarrowing understands completely (the central model is), a decision looks only at the rules the
+ * request can match — the roles its subject holds, for its object and action — and applies the effect to them; any
+ * other model is decided by node-casbin's own enforceExSync. Both give the same answer: the decision tests and a
+ * generated comparison check it.
  */
 export class Decider {
-  private readonly pAssertion: { policy: string[][] };
   private readonly roles: RoleLinks;
   /** Names of roles: a subject spelled like one is never a user (Casbin would treat it as holding that role). */
   private readonly roleNames: Set<string>;
@@ -38,17 +38,16 @@ export class Decider {
   private readonly directRoles?: NonNullable<RoleLinks['allDomains']>;
   /** The roles anyone holds, when they are the only roles a request can reach (no name or domain patterns). */
   private readonly heldRoles?: ReadonlySet<string>;
+  private readonly compiled: boolean;
 
   private constructor(
     readonly enforcer: Enforcer,
-    private readonly narrowEnforcer: Enforcer,
     private readonly narrowing: RuleNarrowing,
     readonly grants: GrantIndex,
-    private readonly compiled: boolean,
+    compiled: boolean,
     private readonly roleRules: string[][],
   ) {
-    const model = narrowEnforcer.getModel().model;
-    this.pAssertion = model.get('p')!.get('p')!;
+    this.compiled = compiled && narrowing.complete;
     this.roles = enforcer.getModel().model.get('g')!.get('g')!.rm as unknown as RoleLinks;
     // Session kinds are subjects, asked about as themselves (Casbin: a subject holds itself), never held through grants.
     this.roleNames = new Set(roleRules.map((rule) => rule[0]).filter((name) => !isSessionSubject(name)));
@@ -62,11 +61,8 @@ export class Decider {
 
   static async build(modelText: string, pRules: string[][], gRules: string[][], options: DeciderOptions = {}): Promise<Decider> {
     const enforcer = await buildEnforcer(modelText, pRules, gRules);
-    const narrowEnforcer = await buildEnforcer(modelText, [], []);
     const model = enforcer.getModel().model;
-    // Same role links object: grants applied in place to the full enforcer count here at once.
-    narrowEnforcer.getModel().model.get('g')!.get('g')!.rm = model.get('g')!.get('g')!.rm;
-    for (const e of [enforcer, narrowEnforcer]) dropUnusedFunctions(e, model.get('m')!.get('m')!.value);
+    dropUnusedFunctions(enforcer, model.get('m')!.get('m')!.value);
     const narrowing = RuleNarrowing.plan(
       model.get('m')!.get('m')!.value,
       model.get('e')!.get('e')!.value,
@@ -75,7 +71,7 @@ export class Decider {
       pRules,
     );
     const roleRules = pRules.filter((rule) => !isLinkRule(rule));
-    return new Decider(enforcer, narrowEnforcer, narrowing, new GrantIndex(gRules), options.compiled ?? true, roleRules);
+    return new Decider(enforcer, narrowing, new GrantIndex(gRules), options.compiled ?? true, roleRules);
   }
 
   /** The p rules of roles (policy.csv as applied), without the rules of share links. */
@@ -88,22 +84,27 @@ export class Decider {
   }
 
   decide(subject: string, domain: string, object: string, action: string): boolean {
-    if (this.compiled && this.narrowing.complete && !this.isRoleName(subject)) {
+    if (this.isRoleName(subject)) return false;
+    if (this.compiled) {
       const decided = this.narrowing.decide([subject, domain, object, action], this.holderFor(subject, domain), this.heldRoles);
       if (decided !== undefined) return decided;
     }
-    return this.evaluate(subject, domain, object, action)[0];
+    return this.enforcer.enforceExSync(subject, domain, object, action)[0];
   }
 
-  /** How decide works for this model: `compiled`, `casbin-narrowed` (Casbin on the narrowed rules) or `casbin-full`. */
-  get evaluation(): 'compiled' | 'casbin-narrowed' | 'casbin-full' {
-    if (this.compiled && this.narrowing.complete) return 'compiled';
-    return this.narrowing.narrows ? 'casbin-narrowed' : 'casbin-full';
+  /** How decide works for this model: `compiled` (the narrowed rules, no matcher evaluation) or `casbin`. */
+  get evaluation(): 'compiled' | 'casbin' {
+    return this.compiled ? 'compiled' : 'casbin';
   }
 
-  /** [allowed, the deciding rule or []]: the same rule the full enforcer names, since skipped rules cannot match. */
+  /** [allowed, the deciding rule or []]: the same rule the full enforcer names. */
   explain(subject: string, domain: string, object: string, action: string): [boolean, string[]] {
-    return this.evaluate(subject, domain, object, action);
+    if (this.isRoleName(subject)) return [false, []];
+    if (this.compiled) {
+      const explained = this.narrowing.explain([subject, domain, object, action], this.holderFor(subject, domain), this.heldRoles);
+      if (explained) return explained;
+    }
+    return this.enforcer.enforceExSync(subject, domain, object, action);
   }
 
   /**
@@ -153,26 +154,6 @@ export class Decider {
       const held = inDomain === domain ? here : inDomain === 'platform' ? platform : direct.get(inDomain)?.get(subject);
       return held !== undefined && held.hasRole(role, level);
     };
-  }
-
-  private evaluate(subject: string, domain: string, object: string, action: string): [boolean, string[]] {
-    if (this.isRoleName(subject)) return [false, []];
-    if (!this.narrowing.narrows) return this.enforcer.enforceExSync(subject, domain, object, action);
-    const request: PolicyRequest = [subject, domain, object, action];
-    if (this.compiled) {
-      const explained = this.narrowing.explain(request, this.holderFor(subject, domain), this.heldRoles);
-      if (explained) return explained;
-    }
-    const candidates = this.narrowing.candidates(request, this.holderFor(subject, domain), this.heldRoles);
-    // No rule can match: under the narrowable effects that is a deny.
-    if (candidates.length === 0) return [false, []];
-    // enforceExSync runs to completion synchronously, so no other decision can see the swapped-in rule list.
-    this.pAssertion.policy = candidates;
-    try {
-      return this.narrowEnforcer.enforceExSync(subject, domain, object, action);
-    } finally {
-      this.pAssertion.policy = [];
-    }
   }
 }
 

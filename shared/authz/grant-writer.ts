@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { NatsConnection } from '../nats/index.js';
+import type { PolicyVersionHint } from '../contracts/nats.js';
 import { policyChangedSubject } from './policy-engine.js';
 import { isLinkRule } from './link-rules.js';
 import { deleteGrant, deleteRule, insertGrant, insertRule, recordChange, replacePRules, type PolicyChange } from './policy-store.js';
@@ -61,7 +62,8 @@ export class GrantWriter {
     const newest = Math.max(0, ...changes.map((change) => change?.version ?? 0));
     if (!newest) return;
     try {
-      this.nc.publish(policyChangedSubject(this.subjectPrefix), JSON.stringify({ version: newest }));
+      const hint: PolicyVersionHint = { version: newest };
+      this.nc.publish(policyChangedSubject(this.subjectPrefix), JSON.stringify(hint));
     } catch (error) {
       this.logger?.warn({ err: error, version: newest }, 'could not announce a policy change; instances will reconcile');
     }

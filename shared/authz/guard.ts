@@ -23,7 +23,8 @@ export function authorizeOwnAccount(authorizer: Authorizer, action: string) {
   return async function ownAccountGuard(ctx: Context, next: Next): Promise<void> {
     const principal = principalOf(ctx);
     if (!authorizer.sessionMay(principal, action)) {
-      throw new Forbidden(principal.impersonator_id ? `An impersonation may not ${action.replaceAll('_', ' ')} of the account it acts as.` : `You may not ${action.replaceAll('_', ' ')} here.`);
+      if (principal.impersonator_id) throw new Forbidden(`An impersonation may not ${action.replaceAll('_', ' ')} of the account it acts as.`, 'impersonation-forbidden');
+      throw new Forbidden(`You may not ${action.replaceAll('_', ' ')} here.`);
     }
     await next();
   };

@@ -1,7 +1,7 @@
 export { sessionKindOf, tenantDomain, type Authorizer, type Domain } from './authorizer.js';
 export { assertAllowed, authorize, authorizeOwnAccount } from './guard.js';
 export { CasbinAuthorizer } from './casbin-authorizer.js';
-export { PolicyEngine, PolicyUnavailable, policyChangedSubject, type PolicyEngineOptions, type PolicyVersionHint, type Explanation } from './policy-engine.js';
+export { PolicyEngine, PolicyUnavailable, policyChangedSubject, type PolicyEngineOptions, type Explanation } from './policy-engine.js';
 export { GrantWriter, type Grant } from './grant-writer.js';
 export { buildEnforcer, domainMatch, objectMatch } from './enforcer-factory.js';
 export { Decider } from './decider.js';

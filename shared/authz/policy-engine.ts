@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Enforcer } from 'casbin';
 import type { Logger } from 'pino';
-import { POLICY_CHANGED, withPrefix, type NatsConnection } from '../nats/index.js';
+import { POLICY_CHANGED, PolicyVersionHint, withPrefix } from '../contracts/nats.js';
+import type { NatsConnection } from '../nats/index.js';
 import { Decider } from './decider.js';
 import { readModelText } from './policy-files.js';
 import { readChangesSince, readSnapshot, readVersion, type PolicyChange } from './policy-store.js';
@@ -10,10 +11,6 @@ export function policyChangedSubject(prefix: string): string {
   return withPrefix(prefix, POLICY_CHANGED);
 }
 
-/** What a policy-change message says: only that a version exists. The changes themselves are read from Postgres. */
-export interface PolicyVersionHint {
-  version: number;
-}
 
 export interface PolicyEngineOptions {
   orm: MikroORM;
@@ -197,14 +194,14 @@ export class PolicyEngine {
     const subscription = nc.subscribe(policyChangedSubject(subjectPrefix), {
       callback: (error, msg) => {
         if (error) return;
-        let version: unknown;
+        let hint: PolicyVersionHint | undefined;
         try {
-          version = msg.json<PolicyVersionHint>().version;
+          hint = PolicyVersionHint.safeParse(msg.json()).data;
         } catch {
-          version = undefined;
+          hint = undefined;
         }
-        // Anything that is not a plausible version is still only a reason to look.
-        if (typeof version === 'number' && Number.isSafeInteger(version)) void this.hear({ version });
+        // What the message says is only a reason to look: anything but a version is a reason to look anyway.
+        if (hint) void this.hear(hint);
         else void this.reconcile();
       },
     });

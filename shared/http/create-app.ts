@@ -5,7 +5,7 @@ import { RequestContext } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { ApiRouter } from './api-router.js';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './body.js';
-import { HttpError, MethodNotAllowed, NotFound } from './errors.js';
+import { MethodNotAllowed, NotFound, NotImplemented } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { createHttpMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
@@ -81,7 +81,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     if (ctx.body != null) return;
     if (ctx.status === 404) throw new NotFound(`No route for ${ctx.method} ${ctx.path}.`);
     if (ctx.status === 405) throw new MethodNotAllowed(ctx.response.get('allow').split(/,\s*/).filter(Boolean));
-    if (ctx.status === 501) throw new HttpError(501, 'Not Implemented', 'That method is not supported.');
+    if (ctx.status === 501) throw new NotImplemented();
   });
   const routers = [healthRoutes(options.readiness), system, ...(options.extraRouters ?? []), ...options.routers.map((r) => r.router)];
   for (const router of routers) {

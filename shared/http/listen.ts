@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type Koa from 'koa';
+import { PROBLEMS, problemType, type ProblemCode } from '../contracts/problems.js';
 import { PROBLEM_CONTENT_TYPE } from './problem-middleware.js';
 
 export interface RunningServer {
@@ -10,10 +11,10 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-const UNPARSABLE: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+const UNPARSABLE: Record<string, ProblemCode> = {
+  HPE_HEADER_OVERFLOW: 'header-too-large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'payload-too-large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request-timeout',
 };
 
 /**
@@ -23,8 +24,9 @@ const UNPARSABLE: Record<string, [number, string]> = {
 function answerUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
   const inFlight = (socket as unknown as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (error.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
-    const [status, title] = UNPARSABLE[error.code ?? ''] ?? [400, 'Bad Request'];
-    const body = JSON.stringify({ type: 'about:blank', title, status, detail: 'The request could not be read as HTTP.' });
+    const code = UNPARSABLE[error.code ?? ''] ?? 'bad-request';
+    const { status, title } = PROBLEMS[code];
+    const body = JSON.stringify({ type: problemType(code), title, status, detail: 'The request could not be read as HTTP.' });
     socket.write(`HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);

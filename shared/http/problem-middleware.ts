@@ -1,7 +1,8 @@
 import type { Context, Next } from 'koa';
 import { ZodError } from 'zod';
 import { isDependencyUnavailable } from './dependency-errors.js';
-import { HttpError, InvalidRequest, PayloadTooLarge, ServiceUnavailable } from './errors.js';
+import { problemCodeForStatus } from '../contracts/problems.js';
+import { HttpError, InternalError, InvalidRequest, PayloadTooLarge, ServiceUnavailable } from './errors.js';
 import { zodIssuesToFieldErrors } from './validation.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -21,13 +22,13 @@ export function toHttpError(error: unknown, bodyLimitBytes: number): HttpError {
   const status = carrier.status ?? carrier.statusCode;
   if (status === 413 || carrier.type === 'entity.too.large') return new PayloadTooLarge(bodyLimitBytes);
   if (carrier.type === 'entity.parse.failed' || (status === 400 && error instanceof SyntaxError)) {
-    return new InvalidRequest('The request body is not valid JSON.');
+    return new InvalidRequest('The request body is not valid JSON.', undefined, 'invalid-json');
   }
   if (typeof status === 'number' && status >= 400 && status < 500 && carrier.expose !== false) {
-    return new HttpError(status, (error as Error).message || 'Client error');
+    return new HttpError(problemCodeForStatus(status), (error as Error).message || 'Client error');
   }
   if (isDependencyUnavailable(error)) return new ServiceUnavailable('A dependency of the service is unreachable; try again shortly.', 2);
-  return new HttpError(500, 'Internal Server Error', 'An unexpected error occurred.');
+  return new InternalError();
 }
 
 /** The single place that turns errors into RFC 9457 problem+json; 5xx details never leave the process. */

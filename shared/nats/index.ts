@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { inboxPrefixOf } from './subjects.js';
+import { inboxPrefixOf } from '../contracts/nats-subjects.js';
 
 export type { NatsConnection };
 
@@ -101,4 +101,4 @@ export function respondJson<Req, Res>(
   return { unsubscribe: () => subscription.unsubscribe() };
 }
 
-export * from './subjects.js';
+export { ask, answer, NatsExchangeError } from './rpc.js';

@@ -129,7 +129,7 @@ describe('sign-in lockout', () => {
     const first = await untilRefused(max + 5, 401, () => login(me.email, 'not the password', source()));
     expect(first.allowed).toBe(max);
     expect(first.refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(first.refused.body).toMatchObject({ type: 'about:blank', title: 'Too Many Requests', status: 429 });
+    expect(first.refused.body).toMatchObject({ type: 'https://portcullis.dev/problems/rate-limited', title: 'Too Many Requests', status: 429 });
     const rightWhileLocked = await login(me.email, PASSWORD, source());
     expect(rightWhileLocked.status).toBe(429);
     const firstRetryAfter = Number(rightWhileLocked.headers.get('retry-after'));

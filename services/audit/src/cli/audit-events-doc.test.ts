@@ -2,22 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertValidAuditEvent } from '@portcullis/shared/events';
-import { AUTHZ_SERVICE, AuthzEvent } from '../../../authz/src/events/authz-events.js';
-import { IDENTITY_SERVICE, IdentityEvent } from '../../../identity/src/events/identity-events.js';
-import { SHARING_SERVICE, SharingEvent } from '../../../sharing/src/events/sharing-events.js';
-import { TENANCY_SERVICE, TenancyEvent } from '../../../tenancy/src/events/tenancy-events.js';
-import { AUDIT_EVENT_CATALOG } from './audit-events-catalog.js';
+import { AUDIT_EVENT_CATALOG, AUDIT_EVENTS } from '@portcullis/shared/contracts';
 import { auditEventExamples, renderAuditEventsDoc } from './audit-events-doc.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../../../docs/audit-events.md', import.meta.url));
 
 /** The actions each service's event constants declare: what the catalogue must document. */
-const PUBLISHED_ACTIONS: Record<string, string[]> = {
-  [IDENTITY_SERVICE]: Object.values(IdentityEvent),
-  [TENANCY_SERVICE]: Object.values(TenancyEvent),
-  [SHARING_SERVICE]: Object.values(SharingEvent),
-  [AUTHZ_SERVICE]: Object.values(AuthzEvent),
-};
+const PUBLISHED_ACTIONS: Record<string, string[]> = Object.fromEntries(Object.entries(AUDIT_EVENTS).map(([service, actions]) => [service, Object.values(actions)]));
 
 function catalogued(service: string): string[] {
   return AUDIT_EVENT_CATALOG.filter((entry) => entry.service === service).map((entry) => entry.action);

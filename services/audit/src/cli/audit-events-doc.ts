@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assertValidAuditEvent, auditEventJsonSchema, auditSubject, buildAuditEvent, type AuditEvent } from '@portcullis/shared/events';
-import { AUDIT_EVENT_CATALOG, EXAMPLE_IDS, type AuditEventCatalogEntry } from './audit-events-catalog.js';
+import { AUDIT_EVENT_CATALOG, EXAMPLE_IDS, type AuditEventCatalogEntry } from '@portcullis/shared/contracts';
 
 export const AUDIT_EVENTS_DOC_PATH = fileURLToPath(new URL('../../../../docs/audit-events.md', import.meta.url));
 

@@ -1,3 +1,5 @@
+import { problemCodeOf, type ProblemCode } from '@portcullis/shared/contracts/problems';
+
 /** An RFC 9457 problem answered by a Portcullis API, as an Error the pages can show. */
 export interface ProblemBody {
   type?: string;
@@ -9,6 +11,8 @@ export interface ProblemBody {
 
 export class ApiError extends Error {
   readonly status: number;
+  /** The stable problem code (`last-admin`, `already-member`, …): what pages decide on, never the status alone. */
+  readonly code?: ProblemCode;
   readonly title: string;
   readonly detail?: string;
   readonly errors: { path: string; message: string }[];
@@ -19,6 +23,7 @@ export class ApiError extends Error {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
+    this.code = problemCodeOf(problem.type);
     this.title = problem.title ?? `HTTP ${status}`;
     this.detail = problem.detail;
     this.errors = problem.errors ?? [];

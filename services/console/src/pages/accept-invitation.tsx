@@ -90,18 +90,19 @@ function RegisterWithInvitation({ token }: { token: string }) {
   );
 }
 
-/** 410 and 404 get words a person can act on; anything else is shown as the API put it. */
+/** The refusals a person can act on get words (by problem code); anything else is shown as the API put it. */
 function InvitationProblem({ error }: { error: unknown }) {
   if (!error) return null;
   const status = error instanceof ApiError ? error.status : undefined;
+  const code = error instanceof ApiError ? error.code : undefined;
   const advice =
-    status === 410
+    code === 'gone'
       ? 'This invitation can no longer be used: it was already accepted, revoked, replaced by a newer one, or it has expired. Ask the person who invited you for a new link.'
-      : status === 404
+      : code === 'not-found'
         ? 'This invitation does not exist. Check that you opened the whole link, or ask for a new one.'
-        : status === 409
+        : code === 'already-exists'
           ? 'An account with the invited email already exists: sign in, then accept the invitation.'
-          : status === 403
+          : code === 'wrong-invitee'
             ? 'This invitation is for another email address than the account you are signed in with.'
             : undefined;
   if (!advice) return <ErrorBox error={error} />;

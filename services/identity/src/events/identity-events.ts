@@ -1,25 +1,8 @@
 import { Outbox } from '@portcullis/shared/events';
+import { IDENTITY_SERVICE, IdentityEvent } from '@portcullis/shared/contracts';
 
-export const IDENTITY_SERVICE = 'identity';
-
-/** The identity event actions (`<entity>.<verb>`) this service publishes. */
-export const IdentityEvent = {
-  userCreated: 'user.created',
-  userUpdated: 'user.updated',
-  userDisabled: 'user.disabled',
-  userDeleted: 'user.deleted',
-  passwordChanged: 'password.changed',
-  mfaEnrolled: 'mfa.enrolled',
-  mfaDisabled: 'mfa.disabled',
-  loginSucceeded: 'login.succeeded',
-  loginFailed: 'login.failed',
-  loginLocked: 'login.locked',
-  loginUnlocked: 'login.unlocked',
-  sessionRevoked: 'session.revoked',
-  refreshReused: 'refresh.reused',
-  impersonationStarted: 'impersonation.started',
-  impersonationEnded: 'impersonation.ended',
-} as const;
+// The event names live in the shared contracts (the audit service's catalogue and the docs read them there).
+export { IDENTITY_SERVICE, IdentityEvent };
 
 export function createIdentityOutbox(subjectPrefix: string, onCommitted: () => void): Outbox {
   return new Outbox(IDENTITY_SERVICE, subjectPrefix, onCommitted);

@@ -1,5 +1,6 @@
-import { REVOCATIONS_PENDING, respondJson, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
+import { NatsExchanges } from '@portcullis/shared/contracts';
 import type { Logger } from '@portcullis/shared/http';
+import { answer, type NatsConnection } from '@portcullis/shared/nats';
 import type { SessionService } from '../services/session.service.js';
 
 /**
@@ -7,6 +8,6 @@ import type { SessionService } from '../services/session.service.js';
  * revoked sessions again only once this is 0 (shared/auth/revoked-sessions.ts).
  */
 export function startRevocationsResponder(nc: NatsConnection, sessions: SessionService, prefix: string, logger: Logger) {
-  const responder = respondJson<unknown, { pending: number }>(nc, withPrefix(prefix, REVOCATIONS_PENDING), 'identity', async () => ({ pending: await sessions.unpublishedRevocations() }), logger);
+  const responder = answer(nc, prefix, NatsExchanges.revocationsPending, 'identity', async () => ({ pending: await sessions.unpublishedRevocations() }), logger);
   return { stop: () => responder.unsubscribe() };
 }

@@ -1,27 +1,14 @@
-import type { NatsConnection } from '@portcullis/shared/nats';
-import { respondJson, USERS_BY_EMAIL, USERS_GET, withPrefix } from '@portcullis/shared/nats';
+import { NatsExchanges, type UserSummary } from '@portcullis/shared/contracts';
 import type { Logger } from '@portcullis/shared/http';
+import { answer, type NatsConnection } from '@portcullis/shared/nats';
+import type { User } from '../entities/user.entity.js';
 import type { UserService } from '../services/user.service.js';
 
-export interface UserSummary {
-  id: string;
-  email: string;
-  name: string;
-  status: string;
-}
+const summary = (u: User | null): UserSummary | null => (u ? { id: u.id, email: u.email, name: u.name, status: u.status } : null);
 
-/** Subjects other services use to ask identity about users (they never read identity's tables). */
-export function userLookupSubjects(prefix: string) {
-  return { byEmail: withPrefix(prefix, USERS_BY_EMAIL), byId: withPrefix(prefix, USERS_GET) };
-}
-
+/** Other services ask identity about users here (they never read identity's tables). */
 export function startUserLookupResponder(nc: NatsConnection, users: UserService, prefix: string, logger: Logger) {
-  const subjects = userLookupSubjects(prefix);
-  const summary = (u: { id: string; email: string; name: string; status: string } | null): UserSummary | null =>
-    u ? { id: u.id, email: u.email, name: u.name, status: u.status } : null;
-  const byEmail = respondJson<{ email: string }, UserSummary | null>(nc, subjects.byEmail, 'identity', async (req) =>
-    summary(typeof req?.email === 'string' ? await users.findByEmail(req.email) : null), logger);
-  const byId = respondJson<{ id: string }, UserSummary | null>(nc, subjects.byId, 'identity', async (req) =>
-    summary(typeof req?.id === 'string' && /^[0-9a-f-]{36}$/i.test(req.id) ? await users.findById(req.id) : null), logger);
+  const byEmail = answer(nc, prefix, NatsExchanges.usersByEmail, 'identity', async ({ email }) => summary(await users.findByEmail(email)), logger);
+  const byId = answer(nc, prefix, NatsExchanges.usersGet, 'identity', async ({ id }) => summary(await users.findById(id)), logger);
   return { stop: () => { byEmail.unsubscribe(); byId.unsubscribe(); } };
 }

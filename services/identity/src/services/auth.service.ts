@@ -92,7 +92,7 @@ export class AuthService {
       this.outbox.committed();
       await throttle.failed(keys, client, user?.id ?? null);
       // One answer for every failure, so the response does not reveal which emails exist.
-      throw new Unauthorized(INVALID_CREDENTIALS);
+      throw new Unauthorized(INVALID_CREDENTIALS, 'invalid-credentials');
     }
 
     await throttle.succeeded(keys, client, user.id);
@@ -104,7 +104,7 @@ export class AuthService {
   async completeMfa(mfaToken: string, code: string, client: ClientInfo): Promise<TokenPair> {
     const { throttle, mfa } = this.options;
     const userId = await mfa.userOfChallenge(mfaToken);
-    if (!userId) throw new Unauthorized('The MFA token is not valid or has expired; sign in again.');
+    if (!userId) throw new Unauthorized('The MFA token is not valid or has expired; sign in again.', 'invalid-credentials');
     const keys = LoginThrottle.keys({ kind: 'mfa', userId }, client);
     await throttle.assertOpen(keys);
     const outcome = await mfa.redeem(mfaToken, code);
@@ -118,7 +118,7 @@ export class AuthService {
         });
       });
       this.outbox.committed();
-      throw new Unauthorized('The code is not correct.');
+      throw new Unauthorized('The code is not correct.', 'invalid-credentials');
     }
     await throttle.succeeded(keys, client, outcome.userId);
     return this.startSession(outcome.userId, ['pwd', 'otp'], client, { mfa_method: outcome.method });
@@ -193,9 +193,9 @@ export class AuthService {
     });
     if (outcome.kind === 'reused') {
       this.options.sessions.announce();
-      throw new Unauthorized('The refresh token was already used; the session has been revoked.');
+      throw new Unauthorized('The refresh token was already used; the session has been revoked.', 'refresh-reused');
     }
-    if (outcome.kind === 'invalid') throw new Unauthorized(INVALID_REFRESH);
+    if (outcome.kind === 'invalid') throw new Unauthorized(INVALID_REFRESH, 'invalid-credentials');
     return this.pair(outcome.session, next);
   }
 

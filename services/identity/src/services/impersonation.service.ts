@@ -11,7 +11,6 @@ import { UserRepository } from '../repositories/user.repository.js';
 import type { SessionService } from './session.service.js';
 import type { TokenService } from './token.service.js';
 
-export const STEP_UP_PROBLEM = 'https://portcullis.dev/problems/step-up-required';
 /** Impersonation needs a second factor used this recently. */
 const STEP_UP_WINDOW_S = 15 * 60;
 const MAX_MINUTES = 30;
@@ -54,10 +53,10 @@ export class ImpersonationService {
   }
 
   async start(principal: Principal, input: { target_user_id: string; reason: string; duration_minutes?: number }, audit: AuditContext, client: { ip?: string; user_agent?: string }) {
-    if (principal.impersonator_id) throw new Forbidden('An impersonation token cannot start another impersonation.');
+    if (principal.impersonator_id) throw new Forbidden('An impersonation token cannot start another impersonation.', 'impersonation-forbidden');
     const recent = principal.auth_time !== undefined && Date.now() / 1000 - principal.auth_time <= STEP_UP_WINDOW_S;
     if (!principal.amr.includes('otp') || !recent) {
-      throw new Forbidden('Impersonation needs a sign-in with a second factor (TOTP) within the last 15 minutes.', STEP_UP_PROBLEM);
+      throw new Forbidden('Impersonation needs a sign-in with a second factor (TOTP) within the last 15 minutes.', 'step-up-required');
     }
     if (input.target_user_id === principal.user_id) throw new InvalidRequest('You cannot impersonate yourself.', [{ path: 'body.target_user_id', message: 'is you' }]);
     const minutes = Math.min(input.duration_minutes ?? DEFAULT_MINUTES, this.maxMinutes);

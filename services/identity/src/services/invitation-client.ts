@@ -1,5 +1,6 @@
+import { NatsExchanges, PROBLEMS, problemCodeForStatus, type ProblemCode } from '@portcullis/shared/contracts';
 import { HttpError, ServiceUnavailable } from '@portcullis/shared/http';
-import { INVITATIONS_ACCEPT, INVITATIONS_PEEK, requestJson, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
+import { ask, type NatsConnection } from '@portcullis/shared/nats';
 
 export interface InvitationDetails {
   email: string;
@@ -7,12 +8,10 @@ export interface InvitationDetails {
   roles: string[];
 }
 
-type Answer<T> = { status: number; result?: T; detail?: string };
-
-/** Carries tenancy's answer on: 404 unknown token, 410 used or expired, 403 another email. */
+/** Carries tenancy's answer on, with its problem code: 404 unknown token, 410 used or expired, 403 another email. */
 class InvitationRefused extends HttpError {
-  constructor(status: number, detail: string) {
-    super(status, status === 410 ? 'Gone' : status === 404 ? 'Not Found' : 'Invitation refused', detail);
+  constructor(status: number, code: string | undefined, detail: string) {
+    super(code && code in PROBLEMS ? (code as ProblemCode) : problemCodeForStatus(status), detail);
   }
 }
 
@@ -23,24 +22,24 @@ export class InvitationClient {
     private readonly subjectPrefix: string,
   ) {}
 
-  peek(token: string): Promise<InvitationDetails> {
-    return this.ask<InvitationDetails>('peek', { token });
+  async peek(token: string): Promise<InvitationDetails> {
+    return this.accepted(await this.asked(() => ask(this.nc, this.subjectPrefix, NatsExchanges.invitationsPeek, { token }, 5000)));
   }
 
-  accept(token: string, userId: string, requestId: string): Promise<{ tenant_id: string; roles: string[] }> {
-    return this.ask('accept', { token, user_id: userId, request_id: requestId });
+  async accept(token: string, userId: string, requestId: string): Promise<{ tenant_id: string; roles: string[] }> {
+    return this.accepted(await this.asked(() => ask(this.nc, this.subjectPrefix, NatsExchanges.invitationsAccept, { token, user_id: userId, request_id: requestId }, 5000)));
   }
 
-  private async ask<T>(verb: 'peek' | 'accept', body: unknown): Promise<T> {
-    let reply: { ok: boolean; result?: Answer<T> };
+  private async asked<T>(question: () => Promise<T>): Promise<T> {
     try {
-      reply = await requestJson<{ ok: boolean; result?: Answer<T> }>(this.nc, withPrefix(this.subjectPrefix, verb === 'peek' ? INVITATIONS_PEEK : INVITATIONS_ACCEPT), body, 5000);
+      return await question();
     } catch {
       throw new ServiceUnavailable('The tenancy service did not answer; try again.');
     }
-    const answer = reply.result;
-    if (!reply.ok || !answer) throw new ServiceUnavailable('The tenancy service could not answer; try again.');
-    if (answer.status !== 200) throw new InvitationRefused(answer.status, answer.detail ?? 'The invitation cannot be used.');
-    return answer.result as T;
+  }
+
+  private accepted<T>(answer: { status: 200; result: T } | { status: number; code?: string; detail: string }): T {
+    if ('result' in answer) return answer.result;
+    throw new InvitationRefused(answer.status, answer.code, answer.detail);
   }
 }

@@ -114,9 +114,9 @@ export class MfaService {
     return this.orm.em.fork().transactional(async (tx) => {
       const repo = new MfaRepository(tx);
       const challenge = await repo.openChallenge(sha256(mfaToken));
-      if (!challenge) throw new Unauthorized('The MFA token is not valid or has expired; sign in again.');
+      if (!challenge) throw new Unauthorized('The MFA token is not valid or has expired; sign in again.', 'invalid-credentials');
       const credential = await repo.totp(challenge.userId);
-      if (!credential?.confirmedAt) throw new Unauthorized('The MFA token is not valid or has expired; sign in again.');
+      if (!credential?.confirmedAt) throw new Unauthorized('The MFA token is not valid or has expired; sign in again.', 'invalid-credentials');
       const method = isTotpCode(code) ? 'totp' : 'recovery_code';
       if (!(await this.checkCode(tx, challenge.userId, credential.secretEncrypted, code))) return { ok: false as const, userId: challenge.userId };
       await repo.closeChallenge(challenge.id);

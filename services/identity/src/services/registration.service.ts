@@ -17,7 +17,7 @@ export class RegistrationService {
   async register(input: { invitation_token: string; name: string; password: string }, client: ClientInfo): Promise<TokenPair & { tenant_id: string; roles: string[] }> {
     const invitation = await this.invitations.peek(input.invitation_token);
     if (await this.users.findByEmail(invitation.email)) {
-      throw new Conflict('An account with the invited email already exists: sign in and accept the invitation instead.');
+      throw new Conflict('An account with the invited email already exists: sign in and accept the invitation instead.', 'already-exists');
     }
     const actor = { user_id: null, ...(client.ip ? { ip: client.ip } : {}), ...(client.user_agent ? { user_agent: client.user_agent } : {}) };
     const user = await this.users.create({ email: invitation.email, name: input.name, password: input.password }, { actor, request_id: client.request_id });

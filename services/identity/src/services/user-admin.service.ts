@@ -129,6 +129,6 @@ export class UserAdminService {
 
   private async assertAnotherPlatformAdmin(tx: EntityManager, id: string): Promise<void> {
     const admins = await subjectsWithRole(tx, PLATFORM_ADMIN, 'platform');
-    if (!admins.some((admin) => admin !== id)) throw new Conflict('This is the last platform admin; make another user platform admin first.');
+    if (!admins.some((admin) => admin !== id)) throw new Conflict('This is the last platform admin; make another user platform admin first.', 'last-admin');
   }
 }

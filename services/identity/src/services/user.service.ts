@@ -69,7 +69,7 @@ export class UserService {
       this.grants.announce(changes);
       return user;
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new Conflict('A user with this email already exists.');
+      if (error instanceof UniqueConstraintViolationException) throw new Conflict('A user with this email already exists.', 'already-exists');
       throw error;
     }
   }

@@ -1,14 +1,8 @@
 import { Outbox } from '@portcullis/shared/events';
+import { SHARING_SERVICE, SharingEvent } from '@portcullis/shared/contracts';
 
-export const SHARING_SERVICE = 'sharing';
-
-/** The sharing event actions (`<entity>.<verb>`); the contract lists them. */
-export const SharingEvent = {
-  shareCreated: 'share.created',
-  shareRevoked: 'share.revoked',
-  shareAccessed: 'share.accessed',
-  shareDenied: 'share.denied',
-} as const;
+// The event names live in the shared contracts (the audit service's catalogue and the docs read them there).
+export { SHARING_SERVICE, SharingEvent };
 
 export function createSharingOutbox(subjectPrefix: string, onCommitted: () => void): Outbox {
   return new Outbox(SHARING_SERVICE, subjectPrefix, onCommitted);

@@ -58,7 +58,7 @@ export class ShareService {
     const tenant = await this.tenants.findById(tenantId);
     if (!tenant || tenant.status !== 'active') throw new NotFound();
     if (input.visibility === 'public' && !tenant.settings.allow_public_shares) {
-      throw new Forbidden('This tenant does not allow public links; share with visibility "tenant".');
+      throw new Forbidden('This tenant does not allow public links; share with visibility "tenant".', 'public-shares-disabled');
     }
     this.assertExpiry(input.expires_at);
     for (let attempt = 1; ; attempt++) {

@@ -1,12 +1,8 @@
-import { requestJson, TENANTS_GET, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
+import { NatsExchanges, type TenantSummary } from '@portcullis/shared/contracts';
 import { ServiceUnavailable } from '@portcullis/shared/http';
+import { ask, type NatsConnection } from '@portcullis/shared/nats';
 
-export interface DirectoryTenant {
-  id: string;
-  name: string;
-  status: string;
-  settings: { allow_public_shares: boolean };
-}
+export type DirectoryTenant = TenantSummary;
 
 /** Asks tenancy about a tenant over NATS request/reply (sharing never reads tenancy's tables). */
 export class TenantDirectory {
@@ -16,13 +12,10 @@ export class TenantDirectory {
   ) {}
 
   async findById(id: string): Promise<DirectoryTenant | null> {
-    let answer: { ok: boolean; result?: DirectoryTenant | null };
     try {
-      answer = await requestJson<{ ok: boolean; result?: DirectoryTenant | null }>(this.nc, withPrefix(this.subjectPrefix, TENANTS_GET), { id }, 3000);
+      return await ask(this.nc, this.subjectPrefix, NatsExchanges.tenantsGet, { id });
     } catch {
       throw new ServiceUnavailable('The tenancy service did not answer; try again.');
     }
-    if (!answer.ok) throw new ServiceUnavailable('The tenancy service could not answer; try again.');
-    return answer.result ?? null;
   }
 }

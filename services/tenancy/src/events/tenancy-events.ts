@@ -1,21 +1,8 @@
 import { Outbox } from '@portcullis/shared/events';
+import { TENANCY_SERVICE, TenancyEvent } from '@portcullis/shared/contracts';
 
-export const TENANCY_SERVICE = 'tenancy';
-
-/** The tenancy event actions (`<entity>.<verb>`); the contract lists them. */
-export const TenancyEvent = {
-  tenantCreated: 'tenant.created',
-  tenantUpdated: 'tenant.updated',
-  tenantDisabled: 'tenant.disabled',
-  tenantDeleted: 'tenant.deleted',
-  memberAdded: 'member.added',
-  memberRemoved: 'member.removed',
-  memberRolesChanged: 'member.roles_changed',
-  invitationCreated: 'invitation.created',
-  invitationAccepted: 'invitation.accepted',
-  invitationResent: 'invitation.resent',
-  invitationRevoked: 'invitation.revoked',
-} as const;
+// The event names live in the shared contracts (the audit service's catalogue and the docs read them there).
+export { TENANCY_SERVICE, TenancyEvent };
 
 export function createTenancyOutbox(subjectPrefix: string, onCommitted: () => void): Outbox {
   return new Outbox(TENANCY_SERVICE, subjectPrefix, onCommitted);

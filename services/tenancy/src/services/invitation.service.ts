@@ -61,7 +61,7 @@ export class InvitationService {
     const { token, hash } = newToken();
     const { invitation, tenant } = await this.orm.em.fork().transactional(async (tx) => {
       const tenant = await this.memberships.lockActiveTenant(tx, tenantId);
-      if (await new MembershipRepository(tx).findByEmail(tenantId, email)) throw new Conflict('This email already belongs to a member of the tenant.');
+      if (await new MembershipRepository(tx).findByEmail(tenantId, email)) throw new Conflict('This email already belongs to a member of the tenant.', 'already-member');
       const invitations = new InvitationRepository(tx);
       const pending = await invitations.findPending(tenantId, email);
       if (pending) {
@@ -139,7 +139,7 @@ export class InvitationService {
     const accepted = await this.orm.em.fork().transactional(async (tx) => {
       const invitation = await new InvitationRepository(tx).findByTokenHashForUpdate(hashToken(token));
       this.assertUsable(invitation);
-      if (normalizeEmail(user.email) !== invitation!.email) throw new Forbidden('This invitation was sent to another email address.');
+      if (normalizeEmail(user.email) !== invitation!.email) throw new Forbidden('This invitation was sent to another email address.', 'wrong-invitee');
       await this.memberships.lockActiveTenant(tx, invitation!.tenantId).catch((error: unknown) => {
         throw error instanceof Conflict || error instanceof NotFound ? new Gone('The tenant of this invitation no longer exists.') : error;
       });

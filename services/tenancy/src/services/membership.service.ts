@@ -39,7 +39,7 @@ export class MembershipService {
     return this.change(async (tx) => {
       await this.lockActiveTenant(tx, tenantId);
       const members = new MembershipRepository(tx);
-      if (await members.find(tenantId, user.id)) throw new Conflict('The user is already a member of this tenant.');
+      if (await members.find(tenantId, user.id)) throw new Conflict('The user is already a member of this tenant.', 'already-member');
       const member = members.create({ tenantId, userId: user.id, email: user.email, name: user.name, roles });
       const changes = await syncMemberGrants(this.grants, tx, tenantId, user.id, [], roles);
       this.record(tx, TenancyEvent.memberAdded, member, audit, { before: null, after: { roles } });
@@ -112,13 +112,13 @@ export class MembershipService {
     const tenants = new TenantRepository(tx);
     if (!(await tenants.lock(tenantId))) throw new NotFound('No such tenant.');
     const tenant = (await tenants.findById(tenantId))!;
-    if (tenant.status !== 'active') throw new Conflict('The tenant is disabled.');
+    if (tenant.status !== 'active') throw new Conflict('The tenant is disabled.', 'tenant-disabled');
     return tenant;
   }
 
   private async assertAnotherAdmin(members: MembershipRepository, tenantId: string, userId: string, verb: string): Promise<void> {
     if ((await members.countWithRole(tenantId, ADMIN_ROLE, userId)) === 0) {
-      throw new Conflict(`Cannot ${verb} the last admin of the tenant; make another member admin first.`);
+      throw new Conflict(`Cannot ${verb} the last admin of the tenant; make another member admin first.`, 'last-admin');
     }
   }
 

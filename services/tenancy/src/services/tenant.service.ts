@@ -110,9 +110,7 @@ export class TenantService {
       if (!(await tenants.lock(id))) throw new NotFound('No such tenant.');
       const tenant = (await tenants.findById(id))!;
       if (confirmName !== tenant.name) {
-        throw new InvalidRequest('Purging a tenant needs the header x-confirm-name with its exact name.', [
-          { path: 'x-confirm-name', message: 'must equal the tenant name' },
-        ]);
+        throw new InvalidRequest('Purging a tenant needs the header x-confirm-name with its exact name.', [{ path: 'x-confirm-name', message: 'must equal the tenant name' }], 'confirmation-required');
       }
       const members = await new MembershipRepository(tx).allInTenant(id);
       changes = tenant.status === 'active' ? await this.revokeAllGrants(tx, id) : [];
@@ -152,7 +150,7 @@ export class TenantService {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new Conflict('A tenant with this name or slug already exists.');
+      if (error instanceof UniqueConstraintViolationException) throw new Conflict('A tenant with this name or slug already exists.', 'already-exists');
       throw error;
     }
   }

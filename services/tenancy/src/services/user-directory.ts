@@ -1,12 +1,8 @@
-import { requestJson, USERS_BY_EMAIL, USERS_GET, withPrefix, type NatsConnection } from '@portcullis/shared/nats';
+import { NatsExchanges, type UserSummary } from '@portcullis/shared/contracts';
 import { ServiceUnavailable } from '@portcullis/shared/http';
+import { ask, type NatsConnection } from '@portcullis/shared/nats';
 
-export interface DirectoryUser {
-  id: string;
-  email: string;
-  name: string;
-  status: string;
-}
+export type DirectoryUser = UserSummary;
 
 /** Asks identity about users over NATS request/reply (tenancy never reads identity's tables). */
 export class UserDirectory {
@@ -15,22 +11,19 @@ export class UserDirectory {
     private readonly subjectPrefix: string,
   ) {}
 
-  async findById(id: string): Promise<DirectoryUser | null> {
-    return this.ask(withPrefix(this.subjectPrefix, USERS_GET), { id });
+  findById(id: string): Promise<DirectoryUser | null> {
+    return this.asked(() => ask(this.nc, this.subjectPrefix, NatsExchanges.usersGet, { id }));
   }
 
-  async findByEmail(email: string): Promise<DirectoryUser | null> {
-    return this.ask(withPrefix(this.subjectPrefix, USERS_BY_EMAIL), { email });
+  findByEmail(email: string): Promise<DirectoryUser | null> {
+    return this.asked(() => ask(this.nc, this.subjectPrefix, NatsExchanges.usersByEmail, { email }));
   }
 
-  private async ask(subject: string, body: unknown): Promise<DirectoryUser | null> {
-    let answer: { ok: boolean; result?: DirectoryUser | null };
+  private async asked(question: () => Promise<DirectoryUser | null>): Promise<DirectoryUser | null> {
     try {
-      answer = await requestJson<{ ok: boolean; result?: DirectoryUser | null }>(this.nc, subject, body, 3000);
+      return await question();
     } catch {
       throw new ServiceUnavailable('The identity service did not answer; try again.');
     }
-    if (!answer.ok) throw new ServiceUnavailable('The identity service could not answer; try again.');
-    return answer.result ?? null;
   }
 }

@@ -23,7 +23,7 @@ export function CreateShareForm({ tenantId, onCreated }: { tenantId: string; onC
     event.preventDefault();
     void create.run();
   };
-  const publicRefused = create.error instanceof ApiError && create.error.status === 403 && form.visibility === 'public';
+  const publicRefused = create.error instanceof ApiError && create.error.code === 'public-shares-disabled';
   return (
     <section className="card">
       <h2>New share link</h2>

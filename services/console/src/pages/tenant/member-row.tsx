@@ -55,16 +55,16 @@ export function MemberRow({ member, roles, can, onChanged }: { member: Member; r
               </button>
             )}
           </div>
-          {isLastAdminRefusal(error, member) ? <LastAdminRefusal error={error} /> : <ErrorBox error={error} />}
+          {isLastAdminRefusal(error) ? <LastAdminRefusal error={error} /> : <ErrorBox error={error} />}
         </td>
       )}
     </tr>
   );
 }
 
-/** 409 on a member who is an admin: the API refuses to remove or demote the last one. */
-function isLastAdminRefusal(error: unknown, member: Member): boolean {
-  return error instanceof ApiError && error.status === 409 && member.roles.includes('admin');
+/** The API refuses to remove or demote the last admin (problem `last-admin`). */
+function isLastAdminRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'last-admin';
 }
 
 function LastAdminRefusal({ error }: { error: unknown }) {

@@ -1,10 +1,7 @@
 // What every audit event type means, with an example of its `data`: the source of docs/audit-events.md.
 // The test next to the generator checks that this catalogue covers exactly the event constants the services publish.
-import type { Actor, Outcome } from '@portcullis/shared/events';
-import { AUTHZ_SERVICE, AuthzEvent } from '../../../authz/src/events/authz-events.js';
-import { IDENTITY_SERVICE, IdentityEvent } from '../../../identity/src/events/identity-events.js';
-import { SHARING_SERVICE, SharingEvent } from '../../../sharing/src/events/sharing-events.js';
-import { TENANCY_SERVICE, TenancyEvent } from '../../../tenancy/src/events/tenancy-events.js';
+import type { Actor, Outcome } from '../events/envelope.js';
+import { AUTHZ_SERVICE, AuthzEvent, IDENTITY_SERVICE, IdentityEvent, SHARING_SERVICE, SharingEvent, TENANCY_SERVICE, TenancyEvent } from './audit-events.js';
 
 export interface AuditEventCatalogEntry {
   service: string;
