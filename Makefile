@@ -1,5 +1,5 @@
 # Portcullis — the two commands a newcomer needs are `make dev` and `make test`.
-.PHONY: dev test test-scale test-reliability screenshots lint typecheck migrate install clean-dev policy-check policy-test bench bench-compare audit-verify
+.PHONY: dev test test-unit test-scale test-reliability screenshots lint typecheck migrate install clean-dev policy-check policy-test bench bench-compare audit-verify
 
 NPM ?= npm
 TSX := node --import tsx
@@ -15,8 +15,10 @@ install: node_modules/.package-lock.json
 dev: install
 	$(TSX) deploy/dev/dev.ts
 
-## make test: every unit and integration test against a real Postgres and NATS (reused or started).
+## make test: the unit tier first (business rules over in-memory repositories: no Postgres, no NATS, seconds), then
+## every integration test against a real Postgres and NATS (reused or started), then the reliability suites.
 test: install
+	npx vitest run --config vitest.unit.config.ts
 	$(TSX) services/authz/src/cli/policy.ts check
 	$(TSX) services/authz/src/cli/policy.ts test
 	$(TSX) deploy/dev/ensure-chromium.ts
@@ -41,6 +43,10 @@ policy-check: install
 
 policy-test: install
 	$(TSX) services/authz/src/cli/policy.ts test
+
+## make test-unit: the unit tier alone.
+test-unit: install
+	npx vitest run --config vitest.unit.config.ts
 
 ## make test-scale: the scale-out test alone (3-node NATS cluster, two instances of every service, nginx); make test runs it too.
 test-scale: install

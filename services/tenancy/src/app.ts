@@ -1,11 +1,13 @@
 import type Koa from 'koa';
 import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
+import { OrmUnitOfWork } from '@portcullis/shared/db';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
 import { invitationLinkInResponse, type TenancyConfig } from './config.js';
 import { startInvitationResponder } from './events/invitation.responder.js';
 import { startTenantLookupResponder } from './events/tenant-lookup.responder.js';
 import { createTenancyOutbox, TENANCY_SERVICE } from './events/tenancy-events.js';
+import { tenancyRepositories } from './repositories/index.js';
 import { invitationRoutes } from './routes/invitations.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
 import { meRoutes } from './routes/me.routes.js';
@@ -33,9 +35,10 @@ export function buildTenancyApp(config: TenancyConfig, runtime: ServiceRuntime, 
   const directory = new UserDirectory(runtime.nc, config.NATS_SUBJECT_PREFIX);
   const roles = new RoleCatalog(runtime.policy);
   const mail = mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new OutboxFolderMailer(config.MAIL_OUTBOX_DIR, config.MAIL_FROM, logger));
-  const tenants = new TenantService(runtime.orm, runtime.authorizer, runtime.grants, outbox);
-  const members = new MembershipService(runtime.orm, runtime.grants, outbox, roles, directory);
-  const invitations = new InvitationService(runtime.orm, runtime.grants, outbox, roles, members, directory, mail, logger, {
+  const uow = new OrmUnitOfWork({ orm: runtime.orm, repositories: tenancyRepositories, outbox, grants: runtime.grants });
+  const tenants = new TenantService(uow, runtime.authorizer);
+  const members = new MembershipService(uow, roles, directory);
+  const invitations = new InvitationService(uow, roles, members, directory, mail, logger, {
     ttlMs: config.INVITATION_TTL,
     appUrl: config.APP_URL,
   });

@@ -1,7 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { InvitationSchema, type Invitation, type InvitationStatus } from '../entities/invitation.entity.js';
 
-export class InvitationRepository {
+export type InvitationFilter = InvitationStatus | 'expired' | undefined;
+
+/** Invitations, always within one tenant except lookups by token hash. */
+export interface Invitations {
+  find(tenantId: string, id: string): Promise<Invitation | null>;
+  findPending(tenantId: string, email: string): Promise<Invitation | null>;
+  /** By token hash, locked until the unit of work ends (accepting it is single use). */
+  findByTokenHashForUpdate(tokenHash: string): Promise<Invitation | null>;
+  findByTokenHash(tokenHash: string): Promise<Invitation | null>;
+  create(data: Pick<Invitation, 'id' | 'tenantId' | 'email' | 'roles' | 'tokenHash' | 'invitedBy' | 'expiresAt'>): Invitation;
+  /** Newest first. `expired` is a pending invitation past its expiry; `pending` excludes those. */
+  page(tenantId: string, status: InvitationFilter, page: number, pageSize: number): Promise<{ items: Invitation[]; total: number }>;
+  deleteAllInTenant(tenantId: string): Promise<void>;
+}
+
+export class InvitationRepository implements Invitations {
   constructor(private readonly em: EntityManager) {}
 
   find(tenantId: string, id: string): Promise<Invitation | null> {
@@ -12,7 +27,6 @@ export class InvitationRepository {
     return this.em.findOne(InvitationSchema, { tenantId, email, status: 'pending' });
   }
 
-  /** By token hash, locked until the transaction ends (accepting it is single use). */
   async findByTokenHashForUpdate(tokenHash: string): Promise<Invitation | null> {
     const rows = await this.em.execute<{ id: string }[]>('select id from invitations where token_hash = ? for update', [tokenHash]);
     return rows.length ? this.em.findOne(InvitationSchema, { id: rows[0].id }, { refresh: true }) : null;
@@ -27,8 +41,7 @@ export class InvitationRepository {
     return this.em.create(InvitationSchema, { ...data, status: 'pending', createdAt: now, updatedAt: now, acceptedAt: null, acceptedBy: null });
   }
 
-  /** Newest first. `expired` is a pending invitation past its expiry; `pending` excludes those. */
-  async page(tenantId: string, status: InvitationStatus | 'expired' | undefined, page: number, pageSize: number): Promise<{ items: Invitation[]; total: number }> {
+  async page(tenantId: string, status: InvitationFilter, page: number, pageSize: number): Promise<{ items: Invitation[]; total: number }> {
     const now = new Date();
     const where =
       status === 'pending' ? { status, expiresAt: { $gt: now } }

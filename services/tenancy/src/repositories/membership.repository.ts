@@ -34,7 +34,21 @@ const fromRow = (row: MembershipRow): Membership => ({
 });
 
 /** Memberships, always within one tenant unless the method says it is about one user. */
-export class MembershipRepository {
+export interface Memberships {
+  find(tenantId: string, userId: string): Promise<Membership | null>;
+  findByEmail(tenantId: string, email: string): Promise<Membership | null>;
+  create(data: Pick<Membership, 'tenantId' | 'userId' | 'email' | 'name' | 'roles'>): Membership;
+  remove(member: Membership): void;
+  /** Members holding `role`, other than `exceptUserId`. */
+  countWithRole(tenantId: string, role: string, exceptUserId: string): Promise<number>;
+  allInTenant(tenantId: string): Promise<Membership[]>;
+  /** The user's memberships, oldest first. */
+  ofUser(userId: string): Promise<Membership[]>;
+  page(query: MemberPageQuery): Promise<{ items: Membership[]; total: number }>;
+  deleteAllInTenant(tenantId: string): Promise<void>;
+}
+
+export class MembershipRepository implements Memberships {
   constructor(private readonly em: EntityManager) {}
 
   find(tenantId: string, userId: string): Promise<Membership | null> {
@@ -50,7 +64,10 @@ export class MembershipRepository {
     return this.em.create(MembershipSchema, { ...data, createdAt: now, updatedAt: now });
   }
 
-  /** Members holding `role`, other than `exceptUserId`. */
+  remove(member: Membership): void {
+    this.em.remove(member);
+  }
+
   async countWithRole(tenantId: string, role: string, exceptUserId: string): Promise<number> {
     const [{ count }] = await this.em.execute<{ count: string }[]>(
       'select count(*)::text as count from memberships where tenant_id = ? and user_id <> ? and roles @> ?::jsonb',
@@ -63,7 +80,6 @@ export class MembershipRepository {
     return this.em.find(MembershipSchema, { tenantId });
   }
 
-  /** The user's memberships, each with its tenant's status. */
   async ofUser(userId: string): Promise<Membership[]> {
     return this.em.find(MembershipSchema, { userId }, { orderBy: { createdAt: 'asc' } });
   }

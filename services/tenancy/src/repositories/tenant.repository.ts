@@ -13,7 +13,18 @@ export interface TenantPageQuery {
 
 const SORT_COLUMNS = { name: 'lower(name)', slug: 'slug', created_at: 'created_at' } as const;
 
-export class TenantRepository {
+/** Tenants, as the services see them (Postgres here; in memory in unit tests). */
+export interface Tenants {
+  findById(id: string): Promise<Tenant | null>;
+  findByIds(ids: string[]): Promise<Tenant[]>;
+  /** Locks the tenant row until the unit of work ends; false when there is no such tenant. */
+  lock(id: string): Promise<boolean>;
+  create(data: { id: string; name: string; slug: string; settings: TenantSettings }): Tenant;
+  page(query: TenantPageQuery): Promise<{ items: Tenant[]; total: number }>;
+  delete(id: string): Promise<void>;
+}
+
+export class TenantRepository implements Tenants {
   constructor(private readonly em: EntityManager) {}
 
   findById(id: string): Promise<Tenant | null> {
@@ -36,6 +47,10 @@ export class TenantRepository {
   create(data: { id: string; name: string; slug: string; settings: TenantSettings }): Tenant {
     const now = new Date();
     return this.em.create(TenantSchema, { ...data, status: 'active', createdAt: now, updatedAt: now, disabledAt: null });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.em.execute('delete from tenants where id = ?', [id]);
   }
 
   async page(query: TenantPageQuery): Promise<{ items: Tenant[]; total: number }> {

@@ -1,15 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditContext } from '@portcullis/shared/auth';
-import type { GrantWriter, PolicyChange } from '@portcullis/shared/authz';
-import type { Outbox } from '@portcullis/shared/events';
+import type { Transaction, UnitOfWork } from '@portcullis/shared/db';
 import { Conflict, Forbidden, Gone, NotFound, type Logger } from '@portcullis/shared/http';
-import type { Invitation, InvitationStatus } from '../entities/invitation.entity.js';
+import type { Invitation } from '../entities/invitation.entity.js';
 import type { Tenant } from '../entities/tenant.entity.js';
 import { TenancyEvent } from '../events/tenancy-events.js';
-import { InvitationRepository } from '../repositories/invitation.repository.js';
-import { MembershipRepository } from '../repositories/membership.repository.js';
+import type { InvitationFilter, TenancyRepositories } from '../repositories/index.js';
 import type { Mailer } from './mailer.js';
 import type { MembershipService } from './membership.service.js';
 import type { RoleCatalog } from './role-catalog.js';
@@ -43,12 +40,10 @@ export interface Issued {
 /** Invitations into a tenant: created, resent and revoked by tenant admins; accepted by the invited person. */
 export class InvitationService {
   constructor(
-    private readonly orm: MikroORM,
-    private readonly grants: GrantWriter,
-    private readonly outbox: Outbox,
+    private readonly uow: UnitOfWork<TenancyRepositories>,
     private readonly roles: RoleCatalog,
     private readonly memberships: MembershipService,
-    private readonly directory: UserDirectory,
+    private readonly directory: Pick<UserDirectory, 'findById'>,
     private readonly mailer: Mailer,
     private readonly logger: Logger,
     private readonly options: InvitationOptions,
@@ -59,10 +54,10 @@ export class InvitationService {
     const roles = this.roles.assertTenantRoles(input.roles);
     const email = normalizeEmail(input.email);
     const { token, hash } = newToken();
-    const { invitation, tenant } = await this.orm.em.fork().transactional(async (tx) => {
+    const { invitation, tenant } = await this.uow.run(async (tx) => {
       const tenant = await this.memberships.lockActiveTenant(tx, tenantId);
-      if (await new MembershipRepository(tx).findByEmail(tenantId, email)) throw new Conflict('This email already belongs to a member of the tenant.', 'already-member');
-      const invitations = new InvitationRepository(tx);
+      if (await tx.repos.members.findByEmail(tenantId, email)) throw new Conflict('This email already belongs to a member of the tenant.', 'already-member');
+      const invitations = tx.repos.invitations;
       const pending = await invitations.findPending(tenantId, email);
       if (pending) {
         pending.status = 'replaced';
@@ -85,20 +80,19 @@ export class InvitationService {
       });
       return { invitation: created, tenant };
     });
-    this.outbox.committed();
     return { invitation, token, mailed: await this.mail(invitation, tenant, token) };
   }
 
-  list(tenantId: string, status: InvitationStatus | 'expired' | undefined, page: number, pageSize: number) {
-    return new InvitationRepository(this.orm.em.fork()).page(tenantId, status, page, pageSize);
+  list(tenantId: string, status: InvitationFilter, page: number, pageSize: number) {
+    return this.uow.read((repos) => repos.invitations.page(tenantId, status, page, pageSize));
   }
 
   /** A new token and a new expiry for a pending (or expired) invitation; the old token stops working. */
   async resend(tenantId: string, id: string, audit: AuditContext): Promise<Issued> {
     const { token, hash } = newToken();
-    const { invitation, tenant } = await this.orm.em.fork().transactional(async (tx) => {
+    const { invitation, tenant } = await this.uow.run(async (tx) => {
       const tenant = await this.memberships.lockActiveTenant(tx, tenantId);
-      const invitation = await new InvitationRepository(tx).find(tenantId, id);
+      const invitation = await tx.repos.invitations.find(tenantId, id);
       if (!invitation) throw new NotFound('No such invitation.');
       if (invitation.status !== 'pending') throw new Conflict(`The invitation is ${invitation.status}; only a pending one can be resent.`);
       invitation.tokenHash = hash;
@@ -107,13 +101,12 @@ export class InvitationService {
       this.record(tx, TenancyEvent.invitationResent, invitation, audit, { before: null, after: { expires_at: invitation.expiresAt.toISOString() } });
       return { invitation, tenant };
     });
-    this.outbox.committed();
     return { invitation, token, mailed: await this.mail(invitation, tenant, token) };
   }
 
   async revoke(tenantId: string, id: string, audit: AuditContext): Promise<void> {
-    await this.orm.em.fork().transactional(async (tx) => {
-      const invitation = await new InvitationRepository(tx).find(tenantId, id);
+    await this.uow.run(async (tx) => {
+      const invitation = await tx.repos.invitations.find(tenantId, id);
       if (!invitation) throw new NotFound('No such invitation.');
       if (invitation.status === 'revoked') return;
       if (invitation.status !== 'pending') throw new Conflict(`The invitation is ${invitation.status}; only a pending one can be revoked.`);
@@ -121,12 +114,11 @@ export class InvitationService {
       invitation.updatedAt = new Date();
       this.record(tx, TenancyEvent.invitationRevoked, invitation, audit, { before: { status: 'pending' }, after: { status: 'revoked' } });
     });
-    this.outbox.committed();
   }
 
   /** What a valid token invites to (identity's sign-up asks this); 404 unknown, 410 used, revoked or expired. */
   async peek(token: string): Promise<{ email: string; tenant_id: string; roles: string[] }> {
-    const invitation = await new InvitationRepository(this.orm.em.fork()).findByTokenHash(hashToken(token));
+    const invitation = await this.uow.read((repos) => repos.invitations.findByTokenHash(hashToken(token)));
     this.assertUsable(invitation);
     return { email: invitation!.email, tenant_id: invitation!.tenantId, roles: invitation!.roles };
   }
@@ -135,15 +127,14 @@ export class InvitationService {
   async accept(token: string, userId: string, audit: AuditContext): Promise<{ tenant_id: string; roles: string[] }> {
     const user = await this.directory.findById(userId);
     if (!user) throw new NotFound('No such user.');
-    let changes: (PolicyChange | undefined)[] = [];
-    const accepted = await this.orm.em.fork().transactional(async (tx) => {
-      const invitation = await new InvitationRepository(tx).findByTokenHashForUpdate(hashToken(token));
+    return this.uow.run(async (tx) => {
+      const invitation = await tx.repos.invitations.findByTokenHashForUpdate(hashToken(token));
       this.assertUsable(invitation);
       if (normalizeEmail(user.email) !== invitation!.email) throw new Forbidden('This invitation was sent to another email address.', 'wrong-invitee');
       await this.memberships.lockActiveTenant(tx, invitation!.tenantId).catch((error: unknown) => {
         throw error instanceof Conflict || error instanceof NotFound ? new Gone('The tenant of this invitation no longer exists.') : error;
       });
-      changes = await this.memberships.addOrExtend(tx, invitation!.tenantId, user, invitation!.roles, audit);
+      await this.memberships.addOrExtend(tx, invitation!.tenantId, user, invitation!.roles, audit);
       invitation!.status = 'accepted';
       invitation!.acceptedAt = new Date();
       invitation!.acceptedBy = user.id;
@@ -151,9 +142,6 @@ export class InvitationService {
       this.record(tx, TenancyEvent.invitationAccepted, invitation!, audit, { before: { status: 'pending' }, after: { status: 'accepted', user_id: user.id } });
       return { tenant_id: invitation!.tenantId, roles: invitation!.roles };
     });
-    this.outbox.committed();
-    this.grants.announce(changes);
-    return accepted;
   }
 
   private assertUsable(invitation: Invitation | null): asserts invitation is Invitation {
@@ -184,8 +172,8 @@ export class InvitationService {
     return true;
   }
 
-  private record(tx: EntityManager, action: string, invitation: Invitation, audit: AuditContext, changes: { before: unknown; after: unknown }): void {
-    this.outbox.record(tx, {
+  private record(tx: Transaction<TenancyRepositories>, action: string, invitation: Invitation, audit: AuditContext, changes: { before: unknown; after: unknown }): void {
+    tx.record({
       action,
       subject: `tenant:${invitation.tenantId}/invitation:${invitation.id}`,
       tenantId: invitation.tenantId,

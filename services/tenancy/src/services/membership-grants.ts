@@ -1,21 +1,15 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { tenantDomain, type GrantWriter, type PolicyChange } from '@portcullis/shared/authz';
+import { tenantDomain } from '@portcullis/shared/authz';
+import type { PolicyWrites } from '@portcullis/shared/db';
 
 /**
- * Keeps a member's Casbin `g` rules equal to their membership roles, inside the caller's transaction: a membership
- * and its grants commit (or roll back) together. Returns the changes to announce after the commit.
+ * Keeps a member's Casbin `g` rules equal to their membership roles, inside the caller's unit of work: a membership
+ * and its grants commit (or roll back) together, and the unit of work announces them after the commit. Returns
+ * whether any grant changed.
  */
-export async function syncMemberGrants(
-  grants: GrantWriter,
-  tx: EntityManager,
-  tenantId: string,
-  userId: string,
-  before: readonly string[],
-  after: readonly string[],
-): Promise<(PolicyChange | undefined)[]> {
+export async function syncMemberGrants(policy: PolicyWrites, tenantId: string, userId: string, before: readonly string[], after: readonly string[]): Promise<boolean> {
   const domain = tenantDomain(tenantId);
-  const changes: (PolicyChange | undefined)[] = [];
-  for (const role of before) if (!after.includes(role)) changes.push(await grants.remove(tx, { subject: userId, role, domain }));
-  for (const role of after) if (!before.includes(role)) changes.push(await grants.add(tx, { subject: userId, role, domain }));
-  return changes;
+  let changed = false;
+  for (const role of before) if (!after.includes(role)) changed = (await policy.revoke({ subject: userId, role, domain })) || changed;
+  for (const role of after) if (!before.includes(role)) changed = (await policy.grant({ subject: userId, role, domain })) || changed;
+  return changed;
 }

@@ -18,7 +18,7 @@ export class RoleCatalog {
   private readonly vocabulary: Vocabulary;
   private cached?: { rules: string[][]; roles: RoleDescription[] };
 
-  constructor(private readonly engine: PolicyEngine, vocabulary?: Vocabulary) {
+  constructor(private readonly engine: Pick<PolicyEngine, 'pRules'>, vocabulary?: Vocabulary) {
     this.vocabulary = vocabulary ?? readVocabulary();
   }
 

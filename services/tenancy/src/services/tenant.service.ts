@@ -1,15 +1,12 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditContext, Principal } from '@portcullis/shared/auth';
-import type { Authorizer, GrantWriter, PolicyChange } from '@portcullis/shared/authz';
-import type { Outbox } from '@portcullis/shared/events';
+import type { Authorizer } from '@portcullis/shared/authz';
+import type { Transaction, UnitOfWork } from '@portcullis/shared/db';
 import { Conflict, InvalidRequest, NotFound } from '@portcullis/shared/http';
 import type { Tenant, TenantSettings } from '../entities/tenant.entity.js';
 import { TenancyEvent } from '../events/tenancy-events.js';
-import { InvitationRepository } from '../repositories/invitation.repository.js';
-import { MembershipRepository } from '../repositories/membership.repository.js';
-import { TenantRepository, type TenantPageQuery } from '../repositories/tenant.repository.js';
+import type { TenancyRepositories, TenantPageQuery } from '../repositories/index.js';
 import { syncMemberGrants } from './membership-grants.js';
 
 export interface TenantInput {
@@ -18,6 +15,8 @@ export interface TenantInput {
   settings?: Partial<TenantSettings>;
 }
 
+type Tx = Transaction<TenancyRepositories>;
+
 const DEFAULT_SETTINGS: TenantSettings = { allow_public_shares: false };
 
 const snapshot = (t: Tenant) => ({ name: t.name, slug: t.slug, status: t.status, settings: t.settings });
@@ -25,16 +24,14 @@ const snapshot = (t: Tenant) => ({ name: t.name, slug: t.slug, status: t.status,
 /** Tenants (mandates): create, list, read, update, disable and purge. Every change is audited. */
 export class TenantService {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly uow: UnitOfWork<TenancyRepositories>,
     private readonly authorizer: Authorizer,
-    private readonly grants: GrantWriter,
-    private readonly outbox: Outbox,
   ) {}
 
-  async create(input: TenantInput, audit: AuditContext): Promise<Tenant> {
-    const tenant = await this.unique(() =>
-      this.orm.em.fork().transactional(async (tx) => {
-        const created = new TenantRepository(tx).create({
+  create(input: TenantInput, audit: AuditContext): Promise<Tenant> {
+    return this.unique(() =>
+      this.uow.run(async (tx) => {
+        const created = tx.repos.tenants.create({
           id: uuidv7(),
           name: input.name.trim(),
           slug: input.slug,
@@ -44,28 +41,26 @@ export class TenantService {
         return created;
       }),
     );
-    this.outbox.committed();
-    return tenant;
   }
 
   /** Every tenant for callers the policy lets read tenants platform-wide; otherwise the caller's own. */
-  async list(principal: Principal, query: Omit<TenantPageQuery, 'ids'>): Promise<{ items: Tenant[]; total: number }> {
+  list(principal: Principal, query: Omit<TenantPageQuery, 'ids'>): Promise<{ items: Tenant[]; total: number }> {
     const everything = this.authorizer.isAllowed(principal, 'platform', 'tenant', 'read');
     const ids = everything ? undefined : this.authorizer.tenantsWhere(principal, 'tenant', 'read');
-    return new TenantRepository(this.orm.em.fork()).page({ ...query, ids, ...(everything ? {} : { status: 'active' }) });
+    return this.uow.read((repos) => repos.tenants.page({ ...query, ids, ...(everything ? {} : { status: 'active' }) }));
   }
 
   /** The guard has already let the caller see this tenant. */
   async get(id: string): Promise<Tenant> {
-    const tenant = await new TenantRepository(this.orm.em.fork()).findById(id);
+    const tenant = await this.uow.read((repos) => repos.tenants.findById(id));
     if (!tenant) throw new NotFound('No such tenant.');
     return tenant;
   }
 
-  async update(id: string, input: Partial<TenantInput>, audit: AuditContext): Promise<Tenant> {
-    const tenant = await this.unique(() =>
-      this.orm.em.fork().transactional(async (tx) => {
-        const found = await new TenantRepository(tx).findById(id);
+  update(id: string, input: Partial<TenantInput>, audit: AuditContext): Promise<Tenant> {
+    return this.unique(() =>
+      this.uow.run(async (tx) => {
+        const found = await tx.repos.tenants.findById(id);
         if (!found) throw new NotFound('No such tenant.');
         const before = snapshot(found);
         if (input.name !== undefined) found.name = input.name.trim();
@@ -76,69 +71,49 @@ export class TenantService {
         return found;
       }),
     );
-    this.outbox.committed();
-    return tenant;
   }
 
   /**
-   * Soft delete: the tenant is disabled and every member's grants in it are removed in the same transaction, so
+   * Soft delete: the tenant is disabled and every member's grants in it are removed in the same unit of work, so
    * their access ends everywhere at once; the memberships stay (a grant exists only for a member of an active tenant).
    */
   async disable(id: string, audit: AuditContext): Promise<void> {
-    let changes: (PolicyChange | undefined)[] = [];
-    await this.orm.em.fork().transactional(async (tx) => {
-      const tenants = new TenantRepository(tx);
-      if (!(await tenants.lock(id))) throw new NotFound('No such tenant.');
-      const tenant = (await tenants.findById(id))!;
+    await this.uow.run(async (tx) => {
+      if (!(await tx.repos.tenants.lock(id))) throw new NotFound('No such tenant.');
+      const tenant = (await tx.repos.tenants.findById(id))!;
       if (tenant.status === 'disabled') return;
       const before = snapshot(tenant);
-      changes = await this.revokeAllGrants(tx, id);
+      await this.revokeAllGrants(tx, id);
       tenant.status = 'disabled';
       tenant.disabledAt = new Date();
       tenant.updatedAt = tenant.disabledAt;
       this.record(tx, TenancyEvent.tenantDisabled, tenant, audit, { before, after: snapshot(tenant) });
     });
-    this.outbox.committed();
-    this.grants.announce(changes);
   }
 
   /** Hard delete: memberships, invitations, grants and the tenant itself; `tenant.deleted` tells sharing to revoke links. */
   async purge(id: string, confirmName: string | undefined, audit: AuditContext): Promise<void> {
-    let changes: (PolicyChange | undefined)[] = [];
-    await this.orm.em.fork().transactional(async (tx) => {
-      const tenants = new TenantRepository(tx);
-      if (!(await tenants.lock(id))) throw new NotFound('No such tenant.');
-      const tenant = (await tenants.findById(id))!;
+    await this.uow.run(async (tx) => {
+      if (!(await tx.repos.tenants.lock(id))) throw new NotFound('No such tenant.');
+      const tenant = (await tx.repos.tenants.findById(id))!;
       if (confirmName !== tenant.name) {
         throw new InvalidRequest('Purging a tenant needs the header x-confirm-name with its exact name.', [{ path: 'x-confirm-name', message: 'must equal the tenant name' }], 'confirmation-required');
       }
-      const members = await new MembershipRepository(tx).allInTenant(id);
-      changes = tenant.status === 'active' ? await this.revokeAllGrants(tx, id) : [];
+      const members = await tx.repos.members.allInTenant(id);
+      if (tenant.status === 'active') await this.revokeAllGrants(tx, id);
       this.record(tx, TenancyEvent.tenantDeleted, tenant, audit, { before: { ...snapshot(tenant), members: members.length }, after: null });
-      await new InvitationRepository(tx).deleteAllInTenant(id);
-      await new MembershipRepository(tx).deleteAllInTenant(id);
-      await tx.execute('delete from tenants where id = ?', [id]);
+      await tx.repos.invitations.deleteAllInTenant(id);
+      await tx.repos.members.deleteAllInTenant(id);
+      await tx.repos.tenants.delete(id);
     });
-    this.outbox.committed();
-    this.grants.announce(changes);
   }
 
-  private async revokeAllGrants(tx: Parameters<typeof syncMemberGrants>[1], tenantId: string) {
-    const changes: (PolicyChange | undefined)[] = [];
-    for (const member of await new MembershipRepository(tx).allInTenant(tenantId)) {
-      changes.push(...(await syncMemberGrants(this.grants, tx, tenantId, member.userId, member.roles, [])));
-    }
-    return changes;
+  private async revokeAllGrants(tx: Tx, tenantId: string): Promise<void> {
+    for (const member of await tx.repos.members.allInTenant(tenantId)) await syncMemberGrants(tx.policy, tenantId, member.userId, member.roles, []);
   }
 
-  private record(
-    tx: Parameters<Outbox['record']>[0],
-    action: string,
-    tenant: Tenant,
-    audit: AuditContext,
-    changes: { before: unknown; after: unknown },
-  ): void {
-    this.outbox.record(tx, {
+  private record(tx: Tx, action: string, tenant: Tenant, audit: AuditContext, changes: { before: unknown; after: unknown }): void {
+    tx.record({
       action,
       subject: `tenant:${tenant.id}`,
       tenantId: tenant.id,
