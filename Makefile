@@ -25,13 +25,16 @@ test: install
 	$(TSX) deploy/dev/with-infra.ts npx vitest run
 	$(TSX) deploy/dev/with-infra.ts npx vitest run --config vitest.reliability.config.ts
 
-## make lint: the type check, eslint (no service imports another; shared code imports no service) and every workspace
-## declaring what it imports.
+## make lint: the type check, eslint (no service imports another; shared code imports no service), every workspace
+## declaring what it imports, the gateway's route table equal to what the routers declare, and the OpenAPI documents
+## through an independent linter (Redocly).
 lint: install
 	npx tsc -p tsconfig.json --noEmit
 	npx tsc -p services/console/tsconfig.json --noEmit
 	npx eslint .
 	$(TSX) deploy/lint/workspace-deps.ts
+	$(TSX) deploy/gateway/write-route-table.ts --check
+	npx redocly lint --format=summary docs/openapi/*.json
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit

@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // `make test` runs it first.
 export default defineConfig({
   test: {
-    include: ['shared/**/*.unit.test.ts', 'services/*/src/**/*.unit.test.ts'],
+    include: ['shared/**/*.unit.test.ts', 'services/*/src/**/*.unit.test.ts', 'deploy/**/*.unit.test.ts', 'bench/**/*.unit.test.ts'],
+    // Every API answer is checked against the schema its route declares (shared/http/api-router.ts).
+    env: { PORTCULLIS_CHECK_RESPONSES: '1' },
     testTimeout: 10_000,
   },
 });

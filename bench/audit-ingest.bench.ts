@@ -10,6 +10,7 @@ import type { NatsConnection } from '@portcullis/shared/nats';
 import { buildAuditApp } from '../services/audit/src/app.js';
 import { loadAuditConfig } from '../services/audit/src/config.js';
 import { auditRuntimeOptions } from '../services/audit/src/runtime.js';
+import { auditUnitOfWork } from '../services/audit/src/repositories/index.js';
 import { EventQueryService } from '../services/audit/src/services/event-query.service.js';
 import { loadTenancyConfig } from '../services/tenancy/src/config.js';
 import { tenancyRuntimeOptions } from '../services/tenancy/src/runtime.js';
@@ -186,7 +187,7 @@ async function main() {
     );
     await auditRuntime.orm.em.fork().execute('analyze events');
     const total = have + STORED_FOR_QUERIES;
-    const queries = new EventQueryService(auditRuntime.orm);
+    const queries = new EventQueryService(auditUnitOfWork(auditRuntime.orm));
     const query = { p99: [] as number[], p50: [] as number[], bareP99: [] as number[] };
     let lastQueries: [number[], number[]] = [[], []];
     for (let round = 0; round < rounds; round++) {
@@ -230,7 +231,7 @@ async function main() {
     const exportStart = performance.now();
     let bytes = 0;
     let lines = 0;
-    for await (const chunk of await new EventExporter(auditRuntime.orm).stream({}, 'ndjson')) {
+    for await (const chunk of await new EventExporter(auditUnitOfWork(auditRuntime.orm)).stream({}, 'ndjson')) {
       bytes += Buffer.byteLength(chunk as string);
       if (++lines % 50_000 === 0) heapPeak = Math.max(heapPeak, liveHeap());
     }

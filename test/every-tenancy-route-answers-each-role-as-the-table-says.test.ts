@@ -46,7 +46,8 @@ const ROUTES: Route[] = [
     request: (f) => ({ method: 'DELETE', path: `/tenants/${f.tenant.id}?hard=true`, headers: { 'x-confirm-name': f.tenant.name } }),
     expected: { platform_admin: 204, admin: 403, member: 403, viewer: 403, ...outsiders },
   },
-  { name: 'GET members', mutates: false, request: (f) => ({ method: 'GET', path: `/tenants/${f.tenant.id}/members` }), expected: everyMember(200) },
+  // The member list is for the tenant's admins and platform admins (CONTRACT.md).
+  { name: 'GET members', mutates: false, request: (f) => ({ method: 'GET', path: `/tenants/${f.tenant.id}/members` }), expected: adminsOnly(200) },
   {
     name: 'POST member',
     mutates: true,

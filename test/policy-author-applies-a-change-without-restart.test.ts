@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantWriter, policyDir, readPRules, readVersion } from '@portcullis/shared/authz';
 import { createAuthzOutbox } from '../services/authz/src/events/authz-events.js';
-import { loadCheckedRules, PolicyApplyService } from '../services/authz/src/services/policy-apply.service.js';
+import { loadCheckedRules, PolicyApplyService, policyApplyUnitOfWork } from '../services/authz/src/services/policy-apply.service.js';
 import {
   changeGrant, eventually, postJson, readJson, startAuthz, startIdentity, uniqueEmail, type RunningAuthz, type RunningIdentity,
 } from './support/harness.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   cpSync(policyDir(), editedDir, { recursive: true });
   appendFileSync(join(editedDir, 'policy.csv'), '\n# Viewers may now fix typos.\np, viewer, tenant:*, document, update, allow\n');
   const prefix = identity.config.NATS_SUBJECT_PREFIX;
-  applier = new PolicyApplyService(authz.runtime.orm, new GrantWriter(authz.runtime.nc, prefix), createAuthzOutbox(prefix, () => authz.runtime.relay.wake()));
+  applier = new PolicyApplyService(policyApplyUnitOfWork(authz.runtime.orm, new GrantWriter(authz.runtime.nc, prefix), createAuthzOutbox(prefix, () => authz.runtime.relay.wake())));
 });
 
 afterAll(async () => {

@@ -196,7 +196,7 @@ describe('the admin console in a real browser', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: `Pick ${inviteeEmail}` }).click();
     await page.locator(`option[value="${tenantId}"]`).waitFor({ state: 'attached' });
     expect(await page.getByLabel('Tenant').inputValue()).toBe(tenantId);
-    await page.getByLabel('Object').fill('members');
+    await page.getByLabel('Object').fill('tenant');
     await page.getByLabel('Action').fill('read');
     await page.getByRole('button', { name: 'Check' }).click();
     await page.getByTestId('decision').waitFor();

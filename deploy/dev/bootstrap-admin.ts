@@ -1,8 +1,9 @@
 import { GrantWriter } from '@portcullis/shared/authz';
-import { createOrm } from '@portcullis/shared/db';
+import { createOrm, OrmUnitOfWork } from '@portcullis/shared/db';
 import { identityEntities } from '../../services/identity/src/entities/index.js';
 import { createIdentityOutbox } from '../../services/identity/src/events/identity-events.js';
 import { identityMigrations } from '../../services/identity/src/migrations/index.js';
+import { identityRepositories } from '../../services/identity/src/repositories/index.js';
 import { PasswordHasher } from '../../services/identity/src/services/password-hasher.js';
 import { UserService } from '../../services/identity/src/services/user.service.js';
 
@@ -21,7 +22,8 @@ export async function bootstrapAdmin(databaseUrl: string, email: string, passwor
   const orm = await createOrm({ databaseUrl, schema: 'identity', entities: identityEntities, migrations: identityMigrations, poolMax: 1 });
   try {
     // No NATS here: running instances pick the grant up at their next reconcile.
-    const users = new UserService(orm, new PasswordHasher(), createIdentityOutbox(subjectPrefix, () => {}), new GrantWriter(undefined, subjectPrefix));
+    const uow = new OrmUnitOfWork({ orm, repositories: identityRepositories, outbox: createIdentityOutbox(subjectPrefix, () => {}), grants: new GrantWriter(undefined, subjectPrefix) });
+    const users = new UserService(uow, new PasswordHasher());
     const result = await users.ensureBootstrapAdmin(email, password);
     return { email: result.user.email, created: result.created, ...(result.generatedPassword ? { generatedPassword: result.generatedPassword } : {}) };
   } finally {

@@ -1,5 +1,6 @@
 export { sessionKindOf, tenantDomain, type Authorizer, type Domain } from './authorizer.js';
 export { assertAllowed, authorize, authorizeOwnAccount } from './guard.js';
+export { accessGuards, authorizeInTenant } from './access-guards.js';
 export { CasbinAuthorizer } from './casbin-authorizer.js';
 export { PolicyEngine, PolicyUnavailable, policyChangedSubject, type PolicyEngineOptions, type Explanation } from './policy-engine.js';
 export { GrantWriter, type Grant } from './grant-writer.js';

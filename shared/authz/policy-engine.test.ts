@@ -20,6 +20,8 @@ let port: number;
 let nc: NatsConnection;
 let orm: MikroORM;
 let engine: PolicyEngine;
+/** How long a lost NATS is tolerated before the engine refuses to decide. */
+const OUTAGE_BOUND_MS = 1500;
 
 beforeAll(async () => {
   storeDir = mkdtempSync(join(tmpdir(), 'portcullis-nats-'));
@@ -27,7 +29,7 @@ beforeAll(async () => {
   nats = await startTestNatsServer({ port, storeDir });
   nc = await connectTestNats('fail-closed-test', 'authz', nats.url);
   orm = await createOrm({ databaseUrl: testEnv().DATABASE_URL!, schema: 'authz', entities: authzEntities, migrations: authzMigrations, poolMax: 2 });
-  engine = await PolicyEngine.start({ orm, nc, logger: createLogger('test', 'silent'), maxNatsOutageMs: 300, reconcileIntervalMs: 60_000 });
+  engine = await PolicyEngine.start({ orm, nc, logger: createLogger('test', 'silent'), maxNatsOutageMs: OUTAGE_BOUND_MS, reconcileIntervalMs: 60_000 });
 });
 afterAll(async () => {
   await engine?.stop();
@@ -44,7 +46,15 @@ describe('an instance that loses NATS', () => {
     expect(authorizer.isAllowed(principal, 'platform', 'users', 'read')).toBe(false);
 
     await nats.stop();
+    // The engine has seen NATS go, and within the bound it still decides (from what it holds).
+    const lostAt = await eventually(async () => engine.natsUnreachableSince, 5000, 10);
+    expect(Date.now() - lostAt).toBeLessThan(OUTAGE_BOUND_MS);
+    expect(engine.isFresh()).toBe(true);
+    expect(authorizer.isAllowed(principal, 'platform', 'users', 'read')).toBe(false);
+    expect(engine.enforce('someone', 'platform', 'users', 'read')).toBe(false);
+    // Past the bound it refuses.
     await eventually(async () => (engine.isFresh() ? undefined : true), 5000, 20);
+    expect(Date.now() - lostAt).toBeGreaterThanOrEqual(OUTAGE_BOUND_MS);
     expect(() => engine.enforce('someone', 'platform', 'users', 'read')).toThrow(PolicyUnavailable);
     expect(() => authorizer.isAllowed(principal, 'platform', 'users', 'read')).toThrow(ServiceUnavailable);
 

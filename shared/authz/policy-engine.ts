@@ -106,8 +106,18 @@ export class PolicyEngine {
     return this.decider.grants.inDomain(domain).map((r) => ({ subject: r[0], role: r[1] }));
   }
 
+  /** Whether `subject` is spelled like a role: never decided for (Casbin would treat it as holding that role). */
+  isRoleName(subject: string): boolean {
+    return this.decider.isRoleName(subject);
+  }
+
   pRules(): string[][] {
     return this.decider.pRules();
+  }
+
+  /** Since when NATS has been unreachable (ms since the epoch), if it is. */
+  get natsUnreachableSince(): number | undefined {
+    return this.natsDownSince;
   }
 
   /** False once NATS has been unreachable for longer than allowed. */

@@ -4,3 +4,4 @@ export * from './audit-events.js';
 export * from './audit-event-catalog.js';
 export * from './nats.js';
 export * from './problems.js';
+export * from './views.js';

@@ -14,8 +14,28 @@ export function auditStreamSubjects(subjectPrefix: string): string[] {
   return [`${subjectPrefix}audit.>`];
 }
 
-/** Creates the audit stream when missing (file storage, a duplicate window for Nats-Msg-Id de-duplication). */
+/** How long a starting instance waits for a JetStream cluster that has no meta leader yet (a node restarting, say). */
+const JETSTREAM_SETTLE_MS = 20_000;
+
+/**
+ * Creates the audit stream when missing (file storage, a duplicate window for Nats-Msg-Id de-duplication). A cluster
+ * still electing its meta leader answers with timeouts for a moment: asked again until JETSTREAM_SETTLE_MS, then the
+ * error stands (the instance does not start).
+ */
 export async function ensureAuditStream(nc: NatsConnection, options: AuditStreamOptions): Promise<JetStreamManager> {
+  const deadline = Date.now() + JETSTREAM_SETTLE_MS;
+  for (;;) {
+    try {
+      return await ensureOnce(nc, options);
+    } catch (error) {
+      const settling = /timeout|no responders|jetstream (not enabled|system temporarily unavailable)|503/i.test((error as Error).message);
+      if (!settling || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+async function ensureOnce(nc: NatsConnection, options: AuditStreamOptions): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
   try {
     await jsm.streams.info(options.name);

@@ -8,7 +8,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './body.js';
 import { MethodNotAllowed, NotFound, NotImplemented } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { createHttpMetrics } from './metrics.js';
-import { buildOpenApi } from './openapi.js';
+import { buildOpenApi, type DocumentedRoute } from './openapi.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { requestId } from './request-id.js';
 import { requestLog } from './request-log.js';
@@ -24,6 +24,8 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Extra plain routers (e.g. `/.well-known/*`) mounted at the root. */
   extraRouters?: Router[];
+  /** How the extra routers' routes read in the OpenAPI document. */
+  documented?: DocumentedRoute[];
   /**
    * Proxies in front that each append to X-Forwarded-For (TRUSTED_PROXY_HOPS; the gateway: 1). The client's address is
    * that many entries from the right, never one a client wrote; with 0 the header is ignored.
@@ -54,7 +56,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   // Errors are logged by requestLog with the request id; Koa's own printer would log them twice.
   app.silent = true;
   const metrics = createHttpMetrics(options.service);
-  const openApi = buildOpenApi({ title: `Portcullis ${options.service}`, version: options.version ?? '0.1.0' }, options.routers);
+  const openApi = buildOpenApi({ title: `Portcullis ${options.service}`, version: options.version ?? '0.1.0', service: options.service }, options.routers, options.documented);
 
   const system = new Router();
   system.get('/metrics', async (ctx) => {

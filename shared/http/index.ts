@@ -1,5 +1,5 @@
 export * from './errors.js';
-export { ApiRouter, type RouteSpec, type RouteInput, type RouteHandler } from './api-router.js';
+export { ApiRouter, operationIdOf, type Operation, type RouteSpec, type RouteInput, type RouteHandler } from './api-router.js';
 export { createHttpApp, type HttpApp, type HttpAppOptions } from './create-app.js';
 export { createLogger, type Logger } from './logger.js';
 export { parseOrThrow, requestBody, zodIssuesToFieldErrors } from './validation.js';
@@ -8,4 +8,6 @@ export type { ReadinessCheck } from './health.js';
 export { DEFAULT_BODY_LIMIT_BYTES } from './body.js';
 export { clientInfo, type ClientInfo } from './client-info.js';
 export { listen, type RunningServer } from './listen.js';
-export { pageOf, pageQuery, parseSort } from './list-query.js';
+export { MAX_PAGE_SIZE, PageNumber, PageSize, pageOf, pageQuery, parseSort } from './list-query.js';
+export { isOwnAccount, isPermission, type Access, type AccessGuards, type Permission } from './access.js';
+export { buildOpenApi, problemsOf, type DocumentedRoute, type OpenApiInfo } from './openapi.js';

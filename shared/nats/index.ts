@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { inboxPrefixOf } from '../contracts/nats-subjects.js';
+import { serveReplies } from './rpc.js';
 
 export type { NatsConnection };
 
@@ -72,7 +73,7 @@ export async function requestJson<T>(nc: NatsConnection, subject: string, body: 
   return reply.json<T>();
 }
 
-/** Answers JSON requests on `subject` in a queue group, so many instances share the load. */
+/** Answers JSON requests on `subject` in a queue group, so many instances share the load (no contract: tests, benches). */
 export function respondJson<Req, Res>(
   nc: NatsConnection,
   subject: string,
@@ -80,25 +81,7 @@ export function respondJson<Req, Res>(
   handler: (request: Req) => Promise<Res>,
   logger?: Logger,
 ): { unsubscribe: () => void } {
-  const subscription = nc.subscribe(subject, {
-    queue,
-    callback: (error, msg) => {
-      if (error) {
-        logger?.error({ err: error, subject }, 'nats subscription error');
-        return;
-      }
-      void (async () => {
-        try {
-          const answer = await handler(msg.json<Req>());
-          msg.respond(JSON.stringify({ ok: true, result: answer }));
-        } catch (err) {
-          logger?.warn({ err, subject }, 'nats request failed');
-          msg.respond(JSON.stringify({ ok: false, error: (err as Error).message }));
-        }
-      })();
-    },
-  });
-  return { unsubscribe: () => subscription.unsubscribe() };
+  return serveReplies(nc, subject, queue, logger, (body) => handler(body as Req));
 }
 
-export { ask, answer, NatsExchangeError } from './rpc.js';
+export { ask, answer, serveReplies, NatsExchangeError } from './rpc.js';

@@ -48,7 +48,18 @@ export function answer<Req extends z.ZodType, Res extends z.ZodType>(
   handler: (request: z.output<Req>) => Promise<z.input<Res>>,
   logger?: Logger,
 ): { unsubscribe: () => void } {
-  const subject = withPrefix(prefix, exchange.subject);
+  return serveReplies(nc, withPrefix(prefix, exchange.subject), queue, logger, async (body) => {
+    const request = exchange.request.safeParse(body);
+    if (!request.success) throw new Error(`invalid request: ${request.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    return exchange.reply.parse(await handler(request.data));
+  });
+}
+
+/**
+ * The responder loop: each request's JSON body to `reply`, its result (or its error's message) back in the reply
+ * envelope `{ok, result}` / `{ok: false, error}`.
+ */
+export function serveReplies(nc: NatsConnection, subject: string, queue: string, logger: Logger | undefined, reply: (body: unknown) => Promise<unknown>): { unsubscribe: () => void } {
   const subscription = nc.subscribe(subject, {
     queue,
     callback: (error, msg) => {
@@ -57,14 +68,8 @@ export function answer<Req extends z.ZodType, Res extends z.ZodType>(
         return;
       }
       void (async () => {
-        const request = exchange.request.safeParse(safeJson(msg.string()));
-        if (!request.success) {
-          msg.respond(JSON.stringify({ ok: false, error: `invalid request: ${request.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}` }));
-          return;
-        }
         try {
-          const result = exchange.reply.parse(await handler(request.data));
-          msg.respond(JSON.stringify({ ok: true, result }));
+          msg.respond(JSON.stringify({ ok: true, result: await reply(safeJson(msg.string())) }));
         } catch (err) {
           logger?.warn({ err, subject }, 'nats request failed');
           msg.respond(JSON.stringify({ ok: false, error: (err as Error).message }));

@@ -21,7 +21,9 @@ import { writeSuiteReport } from './support/report.js';
 // Issue 10, part 4: the tenant isolation matrix. Every route of every service (read from each service's live
 // /openapi.json, plus the few routes outside it), called by each kind of caller about tenant A (where the tenant
 // admin, member and viewer belong) and about tenant B (where they do not, and the other tenant's admin does), answers
-// the status in the table below; no 2xx reaches a caller the table refuses, and no body carries the other tenant's data.
+// the status in the table below; no 2xx reaches a caller the table refuses, and no body carries the other tenant's data
+// (names, slugs, emails or ids). Each call is also put to the gateway's forward-auth first: it must let through every
+// call the service answers, and refuse only with the very status the service refuses with.
 const SUITE = 'every-route-answers-every-caller-as-the-isolation-table-says';
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -104,6 +106,8 @@ interface Req {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** What the answer may show because the request itself grants it (signing up with an invitation names its tenant). */
+  reveals?: string[];
 }
 
 /**
@@ -125,8 +129,10 @@ interface Row {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As the service's OpenAPI document names it. */
   path: string;
-  /** Served outside the OpenAPI document (health, metrics, the document itself, JWKS, discovery). */
+  /** Infrastructure (health, readiness, metrics, the document itself, JWKS, discovery), not an API operation. */
   system?: boolean;
+  /** Not routed by the gateway (readiness, metrics, the document, forward-auth itself): forward-auth refuses it. */
+  notRouted?: boolean;
   probes: Probe[];
 }
 
@@ -155,7 +161,7 @@ const tenantPath = (suffix = '') => ({ t }: Ctx) => ({ path: `/v1/tenants/${t.id
 
 /** Health, readiness, metrics and the OpenAPI document: every service serves them to anyone (the gateway does not route /metrics). */
 const systemRows = (service: Service): Row[] =>
-  ['/healthz', '/readyz', '/metrics', '/openapi.json'].map((path) => ({ service, method: 'GET', path, system: true, probes: [get(path)] }));
+  ['/healthz', '/readyz', '/metrics', '/openapi.json'].map((path) => ({ service, method: 'GET', path, system: true, notRouted: path !== '/healthz', probes: [get(path)] }));
 
 const TABLE: Row[] = [
   // identity: sign-in is public; the credential in the body decides, a bearer token changes nothing.
@@ -169,7 +175,7 @@ const TABLE: Row[] = [
     probes: [
       fresh(anyone(201), async ({ t }) => {
         const { token } = await tenancy.invitations.create(t.id, { email: uniqueEmail('registrant'), roles: ['viewer'] }, fixtureAudit);
-        return { path: '/v1/auth/register', body: { invitation_token: token, name: 'Registrant', password: PASSWORD } };
+        return { path: '/v1/auth/register', body: { invitation_token: token, name: 'Registrant', password: PASSWORD }, reveals: [t.id] };
       }),
     ],
   },
@@ -296,7 +302,8 @@ const TABLE: Row[] = [
       ),
     ],
   },
-  { service: 'tenancy', method: 'GET', path: '/v1/tenants/{tenant_id}/members', probes: [shared(everyMember(200), tenantPath('/members?page_size=100'))] },
+  // A tenant's member list is for its admins and platform admins (CONTRACT.md); auditors see the tenant but not its list.
+  { service: 'tenancy', method: 'GET', path: '/v1/tenants/{tenant_id}/members', probes: [shared(adminsOnly(200), tenantPath('/members?page_size=100'))] },
   {
     service: 'tenancy',
     method: 'POST',
@@ -438,10 +445,11 @@ const TABLE: Row[] = [
     service: 'authz',
     method: 'GET',
     path: '/v1/forward-auth',
+    notRouted: true,
     // The gateway's question about GET /tenancy/v1/tenants/<column's tenant>/members. It answers before any service
     // looks the tenant up, so an outsider gets 403 there (the service behind would say 404).
     probes: [
-      shared(inTenant({ platform_admin: 200, auditor: 200, admin: 200, member: 200, viewer: 200 }, 403), ({ t }) => ({
+      shared(inTenant({ platform_admin: 200, auditor: 403, admin: 200, member: 403, viewer: 403 }, 403), ({ t }) => ({
         path: '/v1/forward-auth',
         headers: { 'x-original-method': 'GET', 'x-original-uri': `/tenancy/v1/tenants/${t.id}/members` },
       })),
@@ -462,7 +470,7 @@ const TABLE: Row[] = [
     path: '/v1/subjects/{user_id}/permissions',
     probes: [shared(platformOnly(200), ({ t }) => ({ path: `/v1/subjects/${t.target.id}/permissions?tenant_id=${t.id}` }))],
   },
-  { service: 'authz', method: 'GET', path: '/v1/tenants/{tenant_id}/subjects', probes: [shared(everyMember(200), tenantPath('/subjects?object=members&action=read'))] },
+  { service: 'authz', method: 'GET', path: '/v1/tenants/{tenant_id}/subjects', probes: [shared(adminsOnly(200), tenantPath('/subjects?object=members&action=read'))] },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -557,11 +565,12 @@ async function freshCredential(caller: Caller): Promise<{ token?: string; sessio
   return { token: access_token, sessionId: decodeJwt(access_token).sid as string };
 }
 
-/** Text only the side's tenants hold: their names, slugs and their people's emails. */
+/** Text only the side's tenants hold: their names and slugs, their people's emails and ids, and the ids of its things. */
 function markersOf(side: Side): string[] {
   const t = fixtures[side];
   const staff = side === 'own' ? [people.admin, people.a_second_admin, people.member, people.viewer] : [people.other_tenant_admin, people.b_second_admin];
-  return [`${NAME_MARK[side]} ${runId}`, `${SLUG_MARK[side]}-${runId}-`, ...[...staff, t.target].map((p) => p.email)];
+  const ids = [t.id, t.invitationId, t.share.id, ...[...staff, t.target].map((p) => p.id)].filter(Boolean);
+  return [`${NAME_MARK[side]} ${runId}`, `${SLUG_MARK[side]}-${runId}-`, ...[...staff, t.target].map((p) => p.email), ...ids];
 }
 
 /** What must never reach the caller: the other tenant's data (platform admins and auditors may read every tenant). */
@@ -625,7 +634,27 @@ interface Cell {
   side: Side;
 }
 
-const figures = { cells: 0, differing: 0, refusedButAnswered: 0, bodiesWithForeignData: 0 };
+const figures = { cells: 0, differing: 0, refusedButAnswered: 0, bodiesWithForeignData: 0, gatewayAsked: 0, gatewayDisagreeing: 0 };
+
+/**
+ * The gateway's decision about the same call (authz's forward-auth, as nginx asks it): 200, 401, 403, or 404 (which
+ * nginx gets as 403 with x-auth-status: 404, since auth_request passes only 401 and 403 on).
+ */
+async function gatewayDecision(service: Service, method: string, req: Req, token: string | undefined): Promise<number> {
+  const response = await fetch(`${url.authz}/v1/forward-auth`, {
+    headers: { 'x-original-method': method, 'x-original-uri': `/${service}${req.path}`, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  await response.arrayBuffer();
+  return response.headers.get('x-auth-status') === '404' ? 404 : response.status;
+}
+
+/** What is wrong with the gateway's decision beside the service's answer, if anything. */
+function gatewayProblem(row: Row, gateway: number, service: number): string | undefined {
+  if (row.notRouted) return gateway === 403 ? undefined : `the gateway does not route it, yet forward-auth answered ${gateway}`;
+  if (service < 300 && gateway !== 200) return `the service answered ${service} but the gateway would refuse it (${gateway})`;
+  if (gateway !== 200 && gateway !== service) return `the gateway refuses with ${gateway} where the service answers ${service}`;
+  return undefined;
+}
 const passed = new Set<string>();
 
 function nameOf(cell: Cell, path?: string): string {
@@ -641,7 +670,17 @@ async function runCell(cell: Cell, credential?: { token?: string; sessionId?: st
   const expected = probe.expected(caller, side);
   const problems: string[] = [];
   if (!templateOf(row.path).test(req.path.split('?')[0])) problems.push(`${nameOf(cell)}: the probe calls ${req.path}, which is not this route`);
+  // The gateway is asked first: the call itself may end the session its token belongs to.
+  const gateway = req.headers?.['x-original-uri'] ? undefined : await gatewayDecision(row.service, row.method, req, token);
   const answer = await send(row.service, row.method, req, token);
+  if (gateway !== undefined) {
+    figures.gatewayAsked += 1;
+    const disagreement = gatewayProblem(row, gateway, answer.status);
+    if (disagreement) {
+      figures.gatewayDisagreeing += 1;
+      problems.push(`${nameOf(cell)}: ${disagreement}`);
+    }
+  }
   figures.cells += 1;
   if (answer.status !== expected) {
     figures.differing += 1;
@@ -649,7 +688,7 @@ async function runCell(cell: Cell, credential?: { token?: string; sessionId?: st
   }
   if (expected >= 400 && answer.status < 300) figures.refusedButAnswered += 1;
   // The other tenant's text in the answer, unless the caller sent it themselves (a path, a header).
-  const sent = `${req.path} ${JSON.stringify(req.body ?? '')} ${Object.values(req.headers ?? {}).join(' ')}`;
+  const sent = `${req.path} ${JSON.stringify(req.body ?? '')} ${Object.values(req.headers ?? {}).join(' ')} ${(req.reveals ?? []).join(' ')}`;
   const foreign = foreignTo(caller).filter((marker) => answer.text.includes(marker) && !sent.includes(marker));
   if (foreign.length) {
     figures.bodiesWithForeignData += 1;
@@ -720,11 +759,13 @@ afterAll(async () => {
       figures: [
         { name: 'Services', value: SERVICES.length },
         { name: 'Routes covered (operations of the five OpenAPI documents)', value: operations },
-        { name: 'Routes covered outside OpenAPI (health, readiness, metrics, the document, JWKS, discovery)', value: TABLE.filter((r) => r.system).length },
+        { name: 'Of which infrastructure (health, readiness, metrics, the document, JWKS, discovery)', value: TABLE.filter((r) => r.system).length },
         { name: 'Callers (platform admin, auditor, tenant admin, member, viewer, other tenant\'s admin, anonymous, impersonator)', value: CALLERS.length },
         { name: 'Tenants (own and other)', value: SIDES.length },
         { name: 'Requests made (cells of the table, plus cross-tenant ids)', value: figures.cells },
         { name: 'Answers differing from the table', value: figures.differing, expected: '0', ok: figures.differing === 0 },
+        { name: 'Calls also put to the gateway (forward-auth)', value: figures.gatewayAsked },
+        { name: 'Gateway decisions disagreeing with the service (letting through what it refuses, refusing what it answers)', value: figures.gatewayDisagreeing, expected: '0', ok: figures.gatewayDisagreeing === 0 },
         {
           name: 'Leaks (2xx where the table refuses, or the other tenant\'s data in a body)',
           value: figures.refusedButAnswered + figures.bodiesWithForeignData,
@@ -736,8 +777,9 @@ afterAll(async () => {
         'Each operation in each service\'s live /openapi.json must have a row (a new route without one fails the suite). ' +
         'Outsiders get 404 for everything in a tenant, like a missing tenant; forward-auth, deciding at the gateway ' +
         'without looking the tenant up, answers 403. The impersonator (a platform admin with a TOTP sign-in) acts ' +
-        'with the impersonated member\'s rights only. A body leaks when it holds the other tenant\'s name, slug or ' +
-        'people\'s emails that the caller did not send. Cross-tenant ids under the caller\'s own tenant path (another ' +
+        'with the impersonated member\'s rights only. A body leaks when it holds the other tenant\'s name, slug, ' +
+        'people\'s emails or any of its ids (tenant, people, invitation, link) that the caller did not send. Every call ' +
+        'is first put to forward-auth as nginx would: it must pass what the service answers and refuse only as the service does. Cross-tenant ids under the caller\'s own tenant path (another ' +
         'tenant\'s member, invitation or link) answer 404 and change nothing. Found by this suite and fixed: auditors and ' +
         'platform admins (tenant read everywhere) could open any tenant\'s `tenant` links; only members can now.',
     });
@@ -755,11 +797,11 @@ describe('the tenant isolation matrix', () => {
         for (const method of Object.keys(methods)) documented.add(`${service} ${method.toUpperCase()} ${path}`);
       }
     }
-    const rows = TABLE.filter((r) => !r.system).map((r) => `${r.service} ${r.method} ${r.path}`);
+    // Every route is documented now, the infrastructure ones (health, metrics, JWKS, discovery) included.
+    const rows = TABLE.map((r) => `${r.service} ${r.method} ${r.path}`);
     expect(new Set(rows).size, 'one row per operation').toBe(rows.length);
     expect([...documented].filter((op) => !rows.includes(op)), 'operations without an isolation row').toEqual([]);
     expect(rows.filter((op) => !documented.has(op)), 'rows for operations no service documents').toEqual([]);
-    expect(TABLE.filter((r) => r.system && documented.has(`${r.service} ${r.method} ${r.path}`)), 'system rows are outside OpenAPI').toEqual([]);
     operations = documented.size;
     passed.add('coverage');
   });

@@ -21,6 +21,8 @@ const DOWN_AT_MS = 8000;
 const DOWN_MS = 5000;
 const CLIENTS = 4;
 const RECOVERY_TARGET_MS = 5000;
+/** Writes acknowledged before the outage and again after it: without them "nothing lost" would prove nothing. */
+const MIN_ACKNOWLEDGED_EACH_SIDE = 50;
 
 let postgres: EmbeddedPostgres;
 let postgresDir: string;
@@ -66,6 +68,7 @@ describe('Postgres stopped for 5 s under load', () => {
   it('answers 503 problem+json while it is down, recovers by itself within 5 s and loses no acknowledged write', async () => {
     const answers: Answer[] = [];
     const acknowledged: string[] = [];
+    const acknowledgedAt: number[] = [];
     const started = Date.now();
     const deadline = started + WRITE_SECONDS * 1000;
     const record = (status: number, headers: Headers) =>
@@ -81,7 +84,10 @@ describe('Postgres stopped for 5 s under load', () => {
         });
         const body = (await res.json()) as { id?: string };
         record(res.status, res.headers);
-        if (res.status === 201 && body.id) acknowledged.push(body.id);
+        if (res.status === 201 && body.id) {
+          acknowledged.push(body.id);
+          acknowledgedAt.push(Date.now());
+        }
         if (res.status >= 500) await new Promise((r) => setTimeout(r, 50));
       }
     }
@@ -125,6 +131,8 @@ describe('Postgres stopped for 5 s under load', () => {
     const { rows } = await client.query<{ n: string }>('select count(*)::text as n from tenancy.tenants where id = any($1::uuid[])', [acknowledged]);
     await client.end();
     const missing = acknowledged.length - Number(rows[0].n);
+    const acknowledgedBefore = acknowledgedAt.filter((at) => at < downAt).length;
+    const acknowledgedAfter = acknowledgedAt.filter((at) => at > upAt).length;
 
     expect(duringOutage.length).toBeGreaterThan(0);
     expect(duringOutage.every((a) => a.status === 503 && a.problem)).toBe(true);
@@ -133,6 +141,8 @@ describe('Postgres stopped for 5 s under load', () => {
     expect(readiness).toEqual([503, 200]);
     expect(recoveryMs).toBeLessThanOrEqual(RECOVERY_TARGET_MS);
     expect(missing).toBe(0);
+    expect(acknowledgedBefore).toBeGreaterThanOrEqual(MIN_ACKNOWLEDGED_EACH_SIDE);
+    expect(acknowledgedAfter).toBeGreaterThanOrEqual(MIN_ACKNOWLEDGED_EACH_SIDE);
 
     writeSuiteReport({
       suite: 'postgres-restart-answers-503-and-recovers-losing-nothing',
@@ -148,6 +158,7 @@ describe('Postgres stopped for 5 s under load', () => {
         { name: 'tenancy /readyz while down, then after', value: readiness.join(', '), expected: '503, 200', ok: readiness.join() === '503,200' },
         { name: 'Postgres back → first successful answer', value: `${recoveryMs} ms`, expected: `≤ ${RECOVERY_TARGET_MS} ms`, ok: recoveryMs <= RECOVERY_TARGET_MS },
         { name: 'Writes acknowledged (201)', value: acknowledged.length },
+        { name: 'Writes acknowledged before the outage, and after it', value: `${acknowledgedBefore}, ${acknowledgedAfter}`, expected: `≥ ${MIN_ACKNOWLEDGED_EACH_SIDE} each`, ok: acknowledgedBefore >= MIN_ACKNOWLEDGED_EACH_SIDE && acknowledgedAfter >= MIN_ACKNOWLEDGED_EACH_SIDE },
         { name: 'Acknowledged writes missing afterwards', value: missing, expected: '0', ok: missing === 0 },
       ],
       notes:

@@ -1,10 +1,13 @@
 import type Koa from 'koa';
 import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
+import { accessGuards } from '@portcullis/shared/authz';
+import { OrmUnitOfWork } from '@portcullis/shared/db';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
 import type { AuditConfig } from './config.js';
 import { AuditConsumer } from './events/audit-consumer.js';
-import { eventRoutes } from './routes/events.routes.js';
+import { auditRepositories } from './repositories/index.js';
+import { auditRouters } from './routes/index.js';
 import { AuditAccessService } from './services/audit-access.service.js';
 import { EventQueryService } from './services/event-query.service.js';
 import { ChainVerifier } from './services/chain-verifier.js';
@@ -30,8 +33,9 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
     audience: config.ACCESS_TOKEN_AUDIENCE,
     keys: new URL(config.IDENTITY_JWKS_URL),
   });
-  const store = new EventStoreService(runtime.orm);
-  const live = new LiveEvents(runtime.orm);
+  const uow = new OrmUnitOfWork({ orm: runtime.orm, repositories: auditRepositories });
+  const store = new EventStoreService(uow);
+  const live = new LiveEvents(uow);
   const consumer = new AuditConsumer({
     nc: runtime.nc,
     js: runtime.js,
@@ -43,9 +47,9 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
     onStored: () => live.notify(),
   });
   const readers = {
-    events: new EventQueryService(runtime.orm),
+    events: new EventQueryService(uow),
     live,
-    exporter: new EventExporter(runtime.orm),
+    exporter: new EventExporter(uow),
     verifier: new ChainVerifier(runtime.orm),
     access: new AuditAccessService(runtime.authorizer),
   };
@@ -55,8 +59,8 @@ export function buildAuditApp(config: AuditConfig, runtime: ServiceRuntime, logg
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
-    routers: [eventRoutes(readers, authenticate(verifier, runtime.sessionChecks), runtime.sessionChecks)],
+    routers: auditRouters(readers, accessGuards(authenticate(verifier, runtime.sessionChecks), runtime.authorizer), runtime.sessionChecks),
   });
-  const retention = new RetentionService(runtime.orm, logger, { retentionMs: config.AUDIT_RETENTION });
+  const retention = new RetentionService(uow, logger, { retentionMs: config.AUDIT_RETENTION });
   return { app, store, consumer, verifier: readers.verifier, retention };
 }

@@ -1,16 +1,15 @@
 import type Koa from 'koa';
 import { authenticate, KeyCipher, SigningKeyService, TokenVerifier } from '@portcullis/shared/auth';
+import { accessGuards } from '@portcullis/shared/authz';
+import { OrmUnitOfWork } from '@portcullis/shared/db';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
 import type { IdentityConfig } from './config.js';
 import { createIdentityOutbox, IDENTITY_SERVICE } from './events/identity-events.js';
 import { startRevocationsResponder } from './events/revocations.responder.js';
 import { startUserLookupResponder } from './events/user-lookup.responder.js';
-import { authRoutes } from './routes/auth.routes.js';
-import { meRoutes } from './routes/me.routes.js';
-import { mfaRoutes } from './routes/mfa.routes.js';
-import { userRoutes } from './routes/users.routes.js';
-import { impersonationRoutes } from './routes/impersonation.routes.js';
+import { identityRepositories } from './repositories/index.js';
+import { identityRouters, identityWellKnown } from './routes/index.js';
 import { wellKnownRoutes } from './routes/well-known.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { InvitationClient } from './services/invitation-client.js';
@@ -54,20 +53,21 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     clientId: config.ACCESS_TOKEN_CLIENT_ID,
     accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
   });
-  const users = new UserService(runtime.orm, hasher, outbox, runtime.grants);
-  const sessions = new SessionService(runtime.orm, outbox, config.REVOKED_SESSIONS_BUCKET);
-  const mfa = new MfaService(runtime.orm, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'totp-secrets'), outbox, config.MFA_ISSUER_NAME);
-  const throttle = new LoginThrottle(runtime.orm, outbox, {
+  const uow = new OrmUnitOfWork({ orm: runtime.orm, repositories: identityRepositories, outbox, grants: runtime.grants });
+  const users = new UserService(uow, hasher);
+  const sessions = new SessionService(uow, config.REVOKED_SESSIONS_BUCKET);
+  const mfa = new MfaService(uow, new KeyCipher(config.KEY_ENCRYPTION_SECRET, 'totp-secrets'), config.MFA_ISSUER_NAME);
+  const throttle = new LoginThrottle(uow, {
     maxFailures: config.LOGIN_MAX_FAILURES,
     maxFailuresPerSource: config.LOGIN_MAX_FAILURES_PER_SOURCE,
     baseLockMs: config.LOGIN_LOCK_BASE,
     maxLockMs: config.LOGIN_LOCK_MAX,
     windowMs: config.LOGIN_FAILURE_WINDOW,
   });
-  const auth = new AuthService(runtime.orm, hasher, tokens, outbox, { refreshTokenTtlMs: config.REFRESH_TOKEN_TTL, sessions, mfa, throttle });
-  const impersonation = new ImpersonationService(runtime.orm, tokens, sessions, outbox, config.IMPERSONATION_MAX_TTL);
-  const userAdmin = new UserAdminService(runtime.orm, users, sessions, runtime.grants, outbox, impersonation);
-  const profile = new ProfileService(runtime.orm, hasher, outbox, sessions, throttle);
+  const auth = new AuthService(uow, hasher, tokens, { refreshTokenTtlMs: config.REFRESH_TOKEN_TTL, sessions, mfa, throttle });
+  const impersonation = new ImpersonationService(uow, tokens, sessions, config.IMPERSONATION_MAX_TTL);
+  const userAdmin = new UserAdminService(uow, users, sessions, impersonation);
+  const profile = new ProfileService(uow, hasher, sessions, throttle);
   const registration = new RegistrationService(users, auth, new InvitationClient(runtime.nc, config.NATS_SUBJECT_PREFIX));
   const verifier = new TokenVerifier({ issuer: config.ISSUER, audience: config.ACCESS_TOKEN_AUDIENCE, keys: signingKeys.verificationKey });
   const requireAuth = authenticate(verifier, { isRevoked: (principal) => auth.isSessionRevoked(principal), authorizer: runtime.authorizer });
@@ -79,8 +79,8 @@ export function buildIdentityApp(config: IdentityConfig, runtime: ServiceRuntime
     orm: runtime.orm,
     readiness: runtime.readiness,
     extraRouters: [wellKnownRoutes(signingKeys, config.ISSUER)],
-    routers: [authRoutes(auth, registration, requireAuth), meRoutes(users, profile, sessions, runtime.authorizer, requireAuth), mfaRoutes(mfa, users, runtime.authorizer, requireAuth), userRoutes(userAdmin, runtime.authorizer, requireAuth),
-      impersonationRoutes(impersonation, runtime.authorizer, requireAuth)],
+    documented: identityWellKnown,
+    routers: identityRouters({ auth, registration, users, profile, sessions, mfa, userAdmin, impersonation }, accessGuards(requireAuth, runtime.authorizer)),
   });
   const responders = [startUserLookupResponder(runtime.nc, users, config.NATS_SUBJECT_PREFIX, logger), startRevocationsResponder(runtime.nc, sessions, config.NATS_SUBJECT_PREFIX, logger)];
   const sweep = setInterval(() => {

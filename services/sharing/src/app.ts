@@ -1,13 +1,15 @@
 import type Koa from 'koa';
 import Router from '@koa/router';
 import { ACCESS_TOKEN_TYPE, authenticate, BearerVerifier, KeyCipher, serveJwks, SigningKeyService, TokenVerifier } from '@portcullis/shared/auth';
+import { accessGuards } from '@portcullis/shared/authz';
+import { OrmUnitOfWork } from '@portcullis/shared/db';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
 import type { SharingConfig } from './config.js';
 import { createSharingOutbox, SHARING_SERVICE } from './events/sharing-events.js';
 import { tenantEventsConsumer } from './events/tenant-events.consumer.js';
-import { resolveRoutes } from './routes/resolve.routes.js';
-import { shareRoutes } from './routes/shares.routes.js';
+import { sharingRepositories } from './repositories/index.js';
+import { sharingRouters, sharingWellKnown } from './routes/index.js';
 import { GrantTokenService } from './services/grant-tokens.js';
 import { ShareResolver } from './services/share-resolver.js';
 import { ShareService } from './services/share.service.js';
@@ -35,13 +37,14 @@ export function buildSharingApp(config: SharingConfig, runtime: ServiceRuntime, 
   });
   const grantTokens = new GrantTokenService(signingKeys, { issuer: config.GRANT_TOKEN_ISSUER, audience: config.GRANT_TOKEN_AUDIENCE, ttlMs: config.GRANT_TOKEN_TTL });
   const tenants = new TenantDirectory(runtime.nc, config.NATS_SUBJECT_PREFIX);
-  const shares = new ShareService(runtime.orm, runtime.authorizer, runtime.grants, outbox, tenants, {
+  const uow = new OrmUnitOfWork({ orm: runtime.orm, repositories: sharingRepositories, outbox, grants: runtime.grants });
+  const shares = new ShareService(uow, runtime.authorizer, tenants, {
     maxLifetimeMs: config.SHARE_MAX_LIFETIME,
     publicUrl: config.PUBLIC_URL,
   });
   // A `tenant` link's viewer signs in with an access token; only those are accepted there.
   const viewers = new BearerVerifier({ [ACCESS_TOKEN_TYPE]: accessTokens });
-  const resolver = new ShareResolver(runtime.orm, runtime.authorizer, viewers, runtime.sessionChecks, grantTokens, outbox, logger);
+  const resolver = new ShareResolver(uow, runtime.authorizer, viewers, runtime.sessionChecks, grantTokens, logger);
   const wellKnown = new Router({ prefix: '/.well-known' }).get('/jwks.json', serveJwks(signingKeys));
   const { app } = createHttpApp({
     service: SHARING_SERVICE,
@@ -49,8 +52,9 @@ export function buildSharingApp(config: SharingConfig, runtime: ServiceRuntime, 
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
-    routers: [shareRoutes(shares, runtime.authorizer, requireAuth), resolveRoutes(resolver, { points: config.RESOLVE_RATE_LIMIT, windowMs: config.RESOLVE_RATE_WINDOW })],
+    routers: sharingRouters({ shares, resolver }, accessGuards(requireAuth, runtime.authorizer), { points: config.RESOLVE_RATE_LIMIT, windowMs: config.RESOLVE_RATE_WINDOW }),
     extraRouters: [wellKnown],
+    documented: sharingWellKnown,
   });
   const consumer = tenantEventsConsumer({
     nc: runtime.nc,

@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import { authenticate, TokenVerifier } from '@portcullis/shared/auth';
+import { accessGuards } from '@portcullis/shared/authz';
 import { OrmUnitOfWork } from '@portcullis/shared/db';
 import { createHttpApp, type Logger } from '@portcullis/shared/http';
 import type { ServiceRuntime } from '@portcullis/shared/runtime';
@@ -8,10 +9,7 @@ import { startInvitationResponder } from './events/invitation.responder.js';
 import { startTenantLookupResponder } from './events/tenant-lookup.responder.js';
 import { createTenancyOutbox, TENANCY_SERVICE } from './events/tenancy-events.js';
 import { tenancyRepositories } from './repositories/index.js';
-import { invitationRoutes } from './routes/invitations.routes.js';
-import { memberRoutes } from './routes/members.routes.js';
-import { meRoutes } from './routes/me.routes.js';
-import { tenantRoutes } from './routes/tenants.routes.js';
+import { tenancyRouters } from './routes/index.js';
 import { InvitationService } from './services/invitation.service.js';
 import { OutboxFolderMailer, SmtpMailer, type Mailer } from './services/mailer.js';
 import { MembershipService } from './services/membership.service.js';
@@ -48,12 +46,7 @@ export function buildTenancyApp(config: TenancyConfig, runtime: ServiceRuntime, 
     logger,
     orm: runtime.orm,
     readiness: runtime.readiness,
-    routers: [
-      tenantRoutes(tenants, runtime.authorizer, requireAuth),
-      memberRoutes(members, runtime.authorizer, requireAuth),
-      invitationRoutes(invitations, runtime.authorizer, requireAuth, invitationLinkInResponse(config)),
-      meRoutes(members, roles, requireAuth),
-    ],
+    routers: tenancyRouters({ tenants, members, invitations, roles }, accessGuards(requireAuth, runtime.authorizer), invitationLinkInResponse(config)),
   });
   const responders = [
     startInvitationResponder(runtime.nc, invitations, config.NATS_SUBJECT_PREFIX, logger),

@@ -8,6 +8,7 @@ import { loadAuditConfig } from '../config.js';
 import { auditEntities } from '../entities/index.js';
 import { auditMigrations } from '../migrations/index.js';
 import { ChainVerifier } from '../services/chain-verifier.js';
+import { auditUnitOfWork } from '../repositories/index.js';
 import { RetentionService } from '../services/retention.js';
 
 function usage(): never {
@@ -35,7 +36,7 @@ try {
     console.log(JSON.stringify(result, null, 2));
     if (!result.ok) code = 1;
   } else {
-    const deleted = await new RetentionService(orm, createLogger('audit', 'warn'), { retentionMs: config.AUDIT_RETENTION }).prune();
+    const deleted = await new RetentionService(auditUnitOfWork(orm), createLogger('audit', 'warn'), { retentionMs: config.AUDIT_RETENTION }).prune();
     console.log(config.AUDIT_RETENTION ? `deleted ${deleted} events stored before the retention period` : 'AUDIT_RETENTION is 0: events are kept for ever');
   }
 } finally {

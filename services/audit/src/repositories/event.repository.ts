@@ -34,17 +34,40 @@ export interface ChainCheckpoint {
   hash: string;
 }
 
-export class EventRepository {
+/** What one retention batch deleted: how many events, and the last link deleted (the new checkpoint). */
+export interface DeletedLinks {
+  deleted: number;
+  last: ChainCheckpoint | null;
+}
+
+/** The stored trail: the hash chain's links, appended under the chain's lock and deleted only from its start. */
+export interface Events {
+  /** Which of these ids are stored already. */
+  existingIds(ids: string[]): Promise<Set<string>>;
+  /** The newest link of the chain. */
+  head(): Promise<ChainCheckpoint | null>;
+  /** The last link retention deleted, if it ever did. */
+  checkpoint(): Promise<ChainCheckpoint | null>;
+  insertMany(rows: NewStoredEvent[]): Promise<void>;
+  find(filter: EventFilter, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Deletes the oldest events, up to `limit`, from the start of the chain and never past the first event stored at or
+   * after `cutoff` (what remains stays contiguous).
+   */
+  deleteOldest(cutoff: Date, limit: number): Promise<DeletedLinks>;
+  /** Records the last deleted link, so the retained chain still verifies from it. */
+  saveCheckpoint(link: ChainCheckpoint, deletedBefore: Date): Promise<void>;
+}
+
+export class EventRepository implements Events {
   constructor(private readonly em: EntityManager) {}
 
-  /** Which of these ids are stored already. */
   async existingIds(ids: string[]): Promise<Set<string>> {
     const rows = await this.em.execute<{ id: string }[]>('select id from events where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
     return new Set(rows.map((r) => r.id));
   }
 
-  /** The newest link of the chain. */
-  async head(): Promise<{ sequence: string; hash: string } | null> {
+  async head(): Promise<ChainCheckpoint | null> {
     const rows = await this.em.execute<{ sequence: string; hash: string }[]>(
       'select e.sequence::text as sequence, e.hash from events e order by e.sequence desc limit 1',
     );
@@ -68,6 +91,32 @@ export class EventRepository {
        from jsonb_to_recordset(?::jsonb) as r(id uuid, sequence bigint, type text, source text, subject text, tenant_id uuid,
                                              actor_id text, time timestamptz, event jsonb, prev_hash text, hash text)`,
       [JSON.stringify(rows.map(toRecord))],
+    );
+  }
+
+  async deleteOldest(cutoff: Date, limit: number): Promise<DeletedLinks> {
+    const [result] = await this.em.execute<{ deleted: number; last_sequence: string | null; last_hash: string | null }[]>(
+      `with doomed as (
+         select e.sequence from events e
+         where e.sequence < coalesce((select min(k.sequence) from events k where k.stored_at >= ?), 9223372036854775807)
+         order by e.sequence limit ?
+       ), removed as (
+         delete from events d using doomed where d.sequence = doomed.sequence returning d.sequence, d.hash
+       )
+       select count(*)::int as deleted, max(r.sequence)::text as last_sequence,
+              (select r2.hash from removed r2 order by r2.sequence desc limit 1) as last_hash
+       from removed r`,
+      [cutoff, limit],
+    );
+    const last = result.deleted && result.last_sequence && result.last_hash ? { sequence: result.last_sequence, hash: result.last_hash } : null;
+    return { deleted: result.deleted, last };
+  }
+
+  async saveCheckpoint(link: ChainCheckpoint, deletedBefore: Date): Promise<void> {
+    await this.em.execute(
+      `insert into chain_checkpoint (id, sequence, hash, deleted_before, updated_at) values (1, ?, ?, ?, now())
+       on conflict (id) do update set sequence = excluded.sequence, hash = excluded.hash, deleted_before = excluded.deleted_before, updated_at = now()`,
+      [link.sequence, link.hash, deletedBefore],
     );
   }
 

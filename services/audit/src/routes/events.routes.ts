@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Middleware } from 'koa';
-import { ApiRouter, Forbidden } from '@portcullis/shared/http';
+import { AuditEventPageView, ChainVerificationView } from '@portcullis/shared/contracts';
+import { ApiRouter, MAX_PAGE_SIZE, type AccessGuards } from '@portcullis/shared/http';
 import { assertSessionLive, principalOf, type SessionChecks } from '@portcullis/shared/auth';
 import { isSequence, type EventFilter } from '../repositories/event.repository.js';
 import type { AuditAccessService, AuditScope } from '../services/audit-access.service.js';
@@ -19,21 +19,7 @@ export const EventsQuery = z.object({
   from: Instant.optional(),
   to: Instant.optional(),
   cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
-
-const EventItem = z.object({
-  specversion: z.literal('1.0'),
-  id: z.uuid(),
-  source: z.string(),
-  type: z.string(),
-  time: z.string(),
-  subject: z.string(),
-  datacontenttype: z.literal('application/json'),
-  tenantid: z.string().optional(),
-  data: z.record(z.string(), z.unknown()),
-  sequence: z.string(),
-  hash: z.string(),
+  limit: z.coerce.number().int().min(1).max(1_000_000).default(50).transform((limit) => Math.min(limit, MAX_PAGE_SIZE)),
 });
 
 const StreamQuery = EventsQuery.omit({ cursor: true, limit: true }).extend({
@@ -65,24 +51,28 @@ export interface AuditReaders {
   access: AuditAccessService;
 }
 
-export function eventRoutes(readers: AuditReaders, requireAuth: Middleware, sessionChecks: SessionChecks): ApiRouter {
+export function eventRoutes(readers: AuditReaders, guards: AccessGuards, sessionChecks: SessionChecks): ApiRouter {
   const { events, live, exporter, verifier, access } = readers;
-  return new ApiRouter('/v1').get('/events', {
-    summary: 'Audit events, newest first, in cursor pages',
+  return new ApiRouter('/v1', guards).get('/events', {
+    summary: 'Audit events, newest first, in cursor pages (limit above 100 is served as 100)',
+    operationId: 'listEvents',
     tags: ['audit'],
-    before: [requireAuth],
+    access: 'authenticated',
     query: EventsQuery,
-    responses: { 200: { description: 'A page of events', schema: z.object({ items: z.array(EventItem), next_cursor: z.string().nullable() }) } },
+    responses: { 200: { description: 'A page of events', schema: AuditEventPageView } },
+    problems: ['forbidden'],
   }, async (ctx, { query }) => {
     const scope = access.scopeFor(principalOf(ctx), 'read', query.tenant_id);
     ctx.body = await events.page(filterOf(query, scope), query.cursor, query.limit);
   })
     .get('/events/stream', {
       summary: 'Server-sent events: each new event as it is stored (same filters and rights as the list); resume with Last-Event-ID. Ends (event `end`) within a second of the session ending or the right being lost',
+      operationId: 'streamEvents',
       tags: ['audit'],
-      before: [requireAuth],
+      access: 'authenticated',
       query: StreamQuery,
-      responses: { 200: { description: 'text/event-stream; `id:` is the sequence, `data:` the event with sequence and hash' } },
+      responses: { 200: { description: '`id:` is the sequence, `data:` the event with sequence and hash', contentType: 'text/event-stream' } },
+      problems: ['forbidden'],
     }, async (ctx, { query }) => {
       const principal = principalOf(ctx);
       const scope = access.scopeFor(principal, 'read', query.tenant_id);
@@ -115,10 +105,12 @@ export function eventRoutes(readers: AuditReaders, requireAuth: Middleware, sess
     })
     .get('/events/export', {
       summary: 'Every matching event, oldest first, streamed as NDJSON (the events as listed) or CSV (flattened, plus the event as JSON); needs `audit export`',
+      operationId: 'exportEvents',
       tags: ['audit'],
-      before: [requireAuth],
+      access: 'authenticated',
       query: ExportQuery,
-      responses: { 200: { description: 'application/x-ndjson or text/csv, streamed' } },
+      responses: { 200: { description: 'application/x-ndjson (or text/csv with format=csv), streamed', contentType: 'application/x-ndjson' } },
+      problems: ['forbidden'],
     }, async (ctx, { query }) => {
       const scope = access.scopeFor(principalOf(ctx), 'export', query.tenant_id);
       const body = await exporter.stream(filterOf(query, scope), query.format);
@@ -128,27 +120,13 @@ export function eventRoutes(readers: AuditReaders, requireAuth: Middleware, sess
     })
     .get('/verify', {
       summary: 'Recompute the hash chain (optionally between two sequences) and name the first altered or missing event',
+      operationId: 'verifyChain',
       tags: ['audit'],
-      before: [requireAuth],
-      query: z.object({ from: Sequence.optional(), to: Sequence.optional() }),
-      responses: {
-        200: {
-          description: 'ok, how many events were checked, and the first invalid one',
-          schema: z.object({
-            ok: z.boolean(),
-            checked: z.number(),
-            first_sequence: z.string().optional(),
-            last_sequence: z.string().optional(),
-            first_invalid_id: z.string().optional(),
-            first_invalid_sequence: z.string().optional(),
-            reason: z.enum(['event_altered', 'hash_altered', 'event_missing', 'id_mismatch']).optional(),
-          }),
-        },
-      },
-    }, async (ctx, { query }) => {
       // The chain spans every tenant: verifying it is for those who may read the whole trail.
-      const scope = access.scopeFor(principalOf(ctx), 'read');
-      if (!scope.all) throw new Forbidden('Verifying the chain needs audit read across the platform.');
+      access: { object: 'audit', action: 'read' },
+      query: z.object({ from: Sequence.optional(), to: Sequence.optional() }),
+      responses: { 200: { description: 'ok, how many events were checked, and the first invalid one', schema: ChainVerificationView } },
+    }, async (ctx, { query }) => {
       ctx.body = await verifier.verify({ fromSequence: query.from, toSequence: query.to });
     });
 }

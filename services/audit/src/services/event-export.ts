@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import { stringify } from 'csv-stringify';
 import type { AuditEvent } from '@portcullis/shared/events';
 import type { StoredEvent } from '../entities/stored-event.entity.js';
-import { EventRepository, type EventFilter } from '../repositories/event.repository.js';
+import type { EventFilter } from '../repositories/event.repository.js';
+import type { AuditRepositories } from '../repositories/index.js';
 
 export type ExportFormat = 'ndjson' | 'csv';
 
@@ -19,7 +20,7 @@ export const CSV_COLUMNS = [
  * stays flat whatever the size of the trail, and a slow client slows the reads (back-pressure), not the heap.
  */
 export class EventExporter {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(private readonly uow: UnitOfWork<AuditRepositories>) {}
 
   async stream(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, format: ExportFormat): Promise<Readable> {
     // The first chunk is read before anything is sent: a database that fails at once gets a problem answer (503), not
@@ -45,7 +46,7 @@ export class EventExporter {
   }
 
   private chunk(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, after: string): Promise<StoredEvent[]> {
-    return new EventRepository(this.orm.em.fork()).find({ ...filter, afterSequence: after }, CHUNK);
+    return this.uow.read((repos) => repos.events.find({ ...filter, afterSequence: after }, CHUNK));
   }
 
   private async *events(filter: Omit<EventFilter, 'beforeSequence' | 'afterSequence'>, first: StoredEvent[]): AsyncGenerator<{ event: AuditEvent; sequence: string; hash: string }> {

@@ -1,7 +1,8 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import { InvalidRequest } from '@portcullis/shared/http';
 import type { AuditEvent } from '@portcullis/shared/events';
-import { EventRepository, isSequence, type EventFilter } from '../repositories/event.repository.js';
+import { isSequence, type EventFilter } from '../repositories/event.repository.js';
+import type { AuditRepositories } from '../repositories/index.js';
 
 export type EventItem = AuditEvent & { sequence: string; hash: string };
 
@@ -22,13 +23,11 @@ export function decodeCursor(cursor: string): string {
 
 /** Reads the trail, newest first, in cursor pages. */
 export class EventQueryService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(private readonly uow: UnitOfWork<AuditRepositories>) {}
 
   async page(filter: Omit<EventFilter, 'beforeSequence'>, cursor: string | undefined, limit: number): Promise<EventPage> {
-    const rows = await new EventRepository(this.orm.em.fork()).find(
-      { ...filter, ...(cursor ? { beforeSequence: decodeCursor(cursor) } : {}) },
-      limit + 1,
-    );
+    const before = cursor ? { beforeSequence: decodeCursor(cursor) } : {};
+    const rows = await this.uow.read((repos) => repos.events.find({ ...filter, ...before }, limit + 1));
     const page = rows.slice(0, limit);
     return {
       items: page.map((row) => ({ ...row.event, sequence: String(row.sequence), hash: row.hash })),

@@ -1,8 +1,9 @@
 import { EventEmitter, once } from 'node:events';
 import { Readable } from 'node:stream';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import { InvalidRequest } from '@portcullis/shared/http';
-import { EventRepository, isSequence, type EventFilter } from '../repositories/event.repository.js';
+import { isSequence, type EventFilter } from '../repositories/event.repository.js';
+import type { AuditRepositories } from '../repositories/index.js';
 
 export interface LiveStreamOptions {
   /** Sequence of the last event the client has (Last-Event-ID); without it, only events stored from now on. */
@@ -30,7 +31,7 @@ const HEARTBEAT_MS = 15_000;
 export class LiveEvents {
   private readonly stored = new EventEmitter();
 
-  constructor(private readonly orm: MikroORM) {
+  constructor(private readonly uow: UnitOfWork<AuditRepositories>) {
     this.stored.setMaxListeners(0);
   }
 
@@ -43,7 +44,7 @@ export class LiveEvents {
     if (options.lastEventId !== undefined && !isSequence(options.lastEventId)) {
       throw new InvalidRequest('Last-Event-ID must be the id (sequence) of an event from this stream.');
     }
-    const start = options.lastEventId ?? (await new EventRepository(this.orm.em.fork()).head())?.sequence ?? '0';
+    const start = options.lastEventId ?? (await this.uow.read((repos) => repos.events.head()))?.sequence ?? '0';
     return Readable.from(this.frames(filter, start, options));
   }
 
@@ -57,7 +58,7 @@ export class LiveEvents {
         yield `event: end\ndata: ${JSON.stringify({ reason: ended })}\n\n`;
         return;
       }
-      const rows = await new EventRepository(this.orm.em.fork()).find({ ...filter, afterSequence: last }, BATCH);
+      const rows = await this.uow.read((repos) => repos.events.find({ ...filter, afterSequence: last }, BATCH));
       for (const row of rows) {
         const sequence = String(row.sequence);
         yield `id: ${sequence}\ndata: ${JSON.stringify({ ...row.event, sequence, hash: row.hash })}\n\n`;

@@ -7,6 +7,7 @@ import { buildAuditEvent } from '@portcullis/shared/events';
 import { createLogger } from '@portcullis/shared/http';
 import { auditEntities } from '../entities/index.js';
 import { auditMigrations } from '../migrations/index.js';
+import { auditUnitOfWork } from '../repositories/index.js';
 import { ChainVerifier } from './chain-verifier.js';
 import { EventStoreService } from './event-store.service.js';
 import { RetentionService } from './retention.js';
@@ -35,9 +36,10 @@ afterAll(async () => {
 });
 
 it('deletes the oldest events past the period in batches and the rest of the chain still verifies, also after everything went', async () => {
-  const store = new EventStoreService(orm);
+  const uow = auditUnitOfWork(orm);
+  const store = new EventStoreService(uow);
   const verifier = new ChainVerifier(orm);
-  const retention = new RetentionService(orm, createLogger('test', 'silent'), { retentionMs: 3_600_000, batchSize: 2 });
+  const retention = new RetentionService(uow, createLogger('test', 'silent'), { retentionMs: 3_600_000, batchSize: 2 });
   await store.appendBatch(events(10));
   // Six of them were stored two hours ago.
   await orm.em.fork().execute("update events set stored_at = now() - interval '2 hours' where sequence <= 6");

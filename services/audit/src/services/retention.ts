@@ -1,6 +1,6 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { withAdvisoryLock } from '@portcullis/shared/db';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import type { Logger } from '@portcullis/shared/http';
+import { AUDIT_CHAIN_LOCK, type AuditRepositories } from '../repositories/index.js';
 
 export interface RetentionOptions {
   /** Events stored longer ago than this are deleted; 0 keeps everything. */
@@ -12,13 +12,12 @@ export interface RetentionOptions {
 /**
  * Deletes the oldest events once they are older than the retention period, from the start of the chain only and in
  * batches, and records the last deleted link as the checkpoint: the retained chain still verifies from there.
- * Runs under the chain's advisory lock, so it never interleaves with an append.
+ * Each batch is a unit of work under the chain's lock, so it never interleaves with an append.
  */
 export class RetentionService {
   private timer?: NodeJS.Timeout;
-
   constructor(
-    private readonly orm: MikroORM,
+    private readonly uow: UnitOfWork<AuditRepositories>,
     private readonly logger: Logger,
     private readonly options: RetentionOptions,
   ) {}
@@ -48,29 +47,16 @@ export class RetentionService {
   }
 
   private pruneBatch(cutoff: Date): Promise<number> {
-    return withAdvisoryLock(this.orm.em.fork(), 'audit.chain', async (tx) => {
-      // The oldest events, up to the first one stored after the cutoff: deleting only from the start of the chain
-      // keeps what remains contiguous.
-      const [result] = await tx.execute<{ deleted: number; last_sequence: string | null; last_hash: string | null }[]>(
-        `with doomed as (
-           select e.sequence from events e
-           where e.sequence < coalesce((select min(k.sequence) from events k where k.stored_at >= ?), 9223372036854775807)
-           order by e.sequence limit ?
-         ), removed as (
-           delete from events d using doomed where d.sequence = doomed.sequence returning d.sequence, d.hash
-         )
-         select count(*)::int as deleted, max(r.sequence)::text as last_sequence,
-                (select r2.hash from removed r2 order by r2.sequence desc limit 1) as last_hash
-         from removed r`,
-        [cutoff, this.options.batchSize ?? 5000],
-      );
-      if (!result.deleted) return 0;
-      await tx.execute(
-        `insert into chain_checkpoint (id, sequence, hash, deleted_before, updated_at) values (1, ?, ?, ?, now())
-         on conflict (id) do update set sequence = excluded.sequence, hash = excluded.hash, deleted_before = excluded.deleted_before, updated_at = now()`,
-        [result.last_sequence, result.last_hash, cutoff],
-      );
-      return result.deleted;
-    });
+    return this.uow.run(
+      async ({ repos }) => {
+        // The oldest events, up to the first one stored after the cutoff: deleting only from the start of the chain
+        // keeps what remains contiguous.
+        const { deleted, last } = await repos.events.deleteOldest(cutoff, this.options.batchSize ?? 5000);
+        if (!deleted || !last) return 0;
+        await repos.events.saveCheckpoint(last, cutoff);
+        return deleted;
+      },
+      { lock: AUDIT_CHAIN_LOCK },
+    );
   }
 }

@@ -12,7 +12,7 @@ import { authzEntities } from '../entities/index.js';
 import { createAuthzOutbox } from '../events/authz-events.js';
 import { authzMigrations } from '../migrations/index.js';
 import { checkModel, findProblems } from '../services/policy-check.js';
-import { loadCheckedRules, PolicyApplyService, PolicyInvalid } from '../services/policy-apply.service.js';
+import { loadCheckedRules, PolicyApplyService, policyApplyUnitOfWork, PolicyInvalid } from '../services/policy-apply.service.js';
 import { readSuites, runSuites } from '../services/policy-test-runner.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/portcullis';
@@ -98,7 +98,7 @@ async function diffOrApply(apply: boolean): Promise<number> {
   return withDatabase(async (orm) => {
     const prefix = process.env.NATS_SUBJECT_PREFIX || '';
     const nc = apply ? await connectOptionalNats() : undefined;
-    const service = new PolicyApplyService(orm, new GrantWriter(nc, prefix, logger), createAuthzOutbox(prefix));
+    const service = new PolicyApplyService(policyApplyUnitOfWork(orm, new GrantWriter(nc, prefix, logger), createAuthzOutbox(prefix)));
     try {
       const result = apply ? await service.apply() : { ...(await service.diff()), changed: false, version: undefined };
       for (const rule of result.removed) console.log(`- p, ${rule.join(', ')}`);

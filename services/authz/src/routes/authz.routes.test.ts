@@ -61,6 +61,14 @@ describe('POST /v1/check', () => {
     expect((await readJson(asked)).allowed).toBe(true);
   });
 
+  it('refuses to answer for a subject spelled like a role (400 naming it), where Casbin alone would say yes', async () => {
+    const response = await postJson(`${authz.url}/v1/check`, { subject: 'admin', tenant_id: tenant, object: 'members', action: 'create' }, auth(users.platform.token));
+    expect(response.status).toBe(400);
+    const problem = await readJson(response);
+    expect(problem).toMatchObject({ type: expect.stringMatching(/problems\/validation$/), errors: [{ path: 'body.subject', message: 'is a role name' }] });
+    expect(problem.detail).toMatch(/"admin" is the name of a role/);
+  });
+
   it('refuses a missing token (401) and bad input (400)', async () => {
     expect((await postJson(`${authz.url}/v1/check`, { object: 'tenant', action: 'read' })).status).toBe(401);
     expect((await postJson(`${authz.url}/v1/check`, { tenant_id: 'nope', object: 'tenant' }, auth(users.admin.token))).status).toBe(400);
@@ -68,8 +76,8 @@ describe('POST /v1/check', () => {
 
   it('answers a batch in order', async () => {
     const checks = [
-      { tenant_id: tenant, object: 'members', action: 'read' },
-      { tenant_id: otherTenant, object: 'members', action: 'read' },
+      { tenant_id: tenant, object: 'tenant', action: 'read' },
+      { tenant_id: otherTenant, object: 'tenant', action: 'read' },
       { object: 'users', action: 'read' },
     ];
     const { results } = await readJson(await postJson(`${authz.url}/v1/check/batch`, { checks }, auth(users.member.token)));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Middleware } from 'koa';
-import { ApiRouter } from '@portcullis/shared/http';
+import { CheckBatchResultView, CheckResultView } from '@portcullis/shared/contracts';
+import { ApiRouter, type AccessGuards } from '@portcullis/shared/http';
 import { principalOf } from '@portcullis/shared/auth';
 import type { DecisionService } from '../services/decision.service.js';
 
@@ -13,28 +13,26 @@ export const CheckBody = z.object({
   action: name,
 });
 
-const CheckResult = z.object({
-  allowed: z.boolean(),
-  reason: z.object({ matched_policy: z.array(z.string()).optional(), via_roles: z.array(z.string()).optional() }),
-});
 
-export function checkRoutes(decisions: DecisionService, requireAuth: Middleware): ApiRouter {
-  return new ApiRouter('/v1')
+export function checkRoutes(decisions: DecisionService, guards: AccessGuards): ApiRouter {
+  return new ApiRouter('/v1', guards)
     .post('/check', {
       summary: 'May the subject (default: the caller) do this action to this object?',
+      operationId: 'check',
       tags: ['decisions'],
-      before: [requireAuth],
+      access: 'grant-tokens',
       body: CheckBody,
-      responses: { 200: { description: 'The decision and why', schema: CheckResult } },
+      responses: { 200: { description: 'The decision and why', schema: CheckResultView } },
     }, (ctx, { body }) => {
       ctx.body = decisions.check(principalOf(ctx), body);
     })
     .post('/check/batch', {
       summary: 'Up to 100 checks at once; results in the same order',
+      operationId: 'checkBatch',
       tags: ['decisions'],
-      before: [requireAuth],
+      access: 'grant-tokens',
       body: z.object({ checks: z.array(CheckBody).min(1).max(100) }),
-      responses: { 200: { description: 'The decisions', schema: z.object({ results: z.array(CheckResult) }) } },
+      responses: { 200: { description: 'The decisions', schema: CheckBatchResultView } },
     }, (ctx, { body }) => {
       const caller = principalOf(ctx);
       ctx.body = { results: body.checks.map((check) => decisions.check(caller, check)) };

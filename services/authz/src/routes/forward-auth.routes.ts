@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Context } from 'koa';
 import { ApiRouter, Forbidden, InvalidRequest, NotFound, Unauthorized } from '@portcullis/shared/http';
 import { assertSessionLive, bearerToken, type PrincipalVerifier, type SessionChecks } from '@portcullis/shared/auth';
@@ -39,9 +40,13 @@ function forNginx(error: unknown): unknown {
 export function forwardAuthRoutes(forwardAuth: ForwardAuthService, verifiers: ForwardAuthVerifiers, checks: SessionChecks, gateway: GatewayKind): ApiRouter {
   return new ApiRouter('/v1').get('/forward-auth', {
     summary: 'Gateway sub-request: 200 with x-auth-* headers, or 401/403/404',
+    operationId: 'forwardAuth',
     tags: ['gateway'],
-    public: true,
-    responses: { 200: { description: 'Allowed; identity in x-auth-user-id, x-auth-tenant-id, x-auth-impersonator-id' } },
+    // The gateway's own sub-request: it authenticates the call it asks about, and is not a route clients are sent to.
+    access: 'public',
+    gateway: 'not-routed',
+    responses: { 200: { description: 'Allowed; identity in x-auth-user-id, x-auth-tenant-id, x-auth-impersonator-id', schema: z.object({ allowed: z.literal(true) }) } },
+    problems: ['bad-request', 'unauthorized', 'invalid-token', 'forbidden', 'not-found'],
   }, async (ctx) => {
     const { method, uri } = originalCall(ctx, gateway);
     try {

@@ -1,6 +1,6 @@
 import type { Principal } from '@portcullis/shared/auth';
 import { tenantDomain, type Domain, type PolicyEngine, type Vocabulary } from '@portcullis/shared/authz';
-import { Forbidden, NotFound, ServiceUnavailable } from '@portcullis/shared/http';
+import { Forbidden, InvalidRequest, ServiceUnavailable } from '@portcullis/shared/http';
 import { PolicyUnavailable } from '@portcullis/shared/authz';
 
 export interface CheckRequest {
@@ -26,6 +26,7 @@ export class DecisionService {
     return this.failClosed(() => {
       this.assertMayAskAbout(caller, request.subject);
       const subject = request.subject ?? caller.user_id;
+      this.assertNotRoleName(subject);
       const domain: Domain = request.tenant_id ? tenantDomain(request.tenant_id) : 'platform';
       const explanation = this.engine.explain(subject, domain, request.object, request.action);
       return {
@@ -50,13 +51,10 @@ export class DecisionService {
   }
 
   /** Who may do `action` to `object` in a tenant: its members whose roles allow it, and platform role holders. */
-  subjectsWho(caller: Principal, tenantId: string, object: string, action: string): { subject: string; roles: string[] }[] {
+  subjectsWho(tenantId: string, object: string, action: string): { subject: string; roles: string[] }[] {
     return this.failClosed(() => {
+      // The route's access (`members read` in the tenant) has let the caller ask.
       const domain = tenantDomain(tenantId);
-      if (!this.engine.enforce(caller.user_id, domain, 'members', 'read')) {
-        if (!this.engine.enforce(caller.user_id, domain, 'tenant', 'read')) throw new NotFound();
-        throw new Forbidden('You may not list who can act in this tenant.');
-      }
       const candidates = new Map<string, string[]>();
       for (const grant of [...this.engine.grantsIn(domain), ...this.engine.grantsIn('platform')]) {
         candidates.set(grant.subject, [...(candidates.get(grant.subject) ?? []), grant.role]);
@@ -66,6 +64,16 @@ export class DecisionService {
         .map(([subject, roles]) => ({ subject, roles }))
         .sort((a, b) => a.subject.localeCompare(b.subject));
     });
+  }
+
+  /**
+   * A subject spelled like a role would be decided by Casbin as holding that role; the decider never decides for one.
+   * Say so rather than answer a quiet "no".
+   */
+  private assertNotRoleName(subject: string): void {
+    if (this.engine.isRoleName(subject)) {
+      throw new InvalidRequest(`"${subject}" is the name of a role, not a subject: ask about a user (or a session kind).`, [{ path: 'body.subject', message: 'is a role name' }]);
+    }
   }
 
   private assertMayAskAbout(caller: Principal, subject?: string): void {

@@ -1,6 +1,6 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
-  GrantWriter,
+  type GrantWriter,
   PolicyParseError,
   readModelText,
   readPolicyRules,
@@ -9,6 +9,7 @@ import {
   toCasbinRule,
   policyDir,
 } from '@portcullis/shared/authz';
+import { OrmUnitOfWork, type UnitOfWork } from '@portcullis/shared/db';
 import type { Outbox } from '@portcullis/shared/events';
 import { join } from 'node:path';
 import { AuthzEvent } from '../events/authz-events.js';
@@ -52,43 +53,60 @@ export function loadCheckedRules(dir = policyDir()): string[][] {
   return rules.map(toCasbinRule);
 }
 
+/** What `policy apply` reads: the stored p rules of roles (share links' rules are not policy.csv's, and stay). */
+export interface StoredRoleRules {
+  pRules(): Promise<string[][]>;
+}
+
+/** What the apply service's unit of work hands it. */
+export interface PolicyApplyRepositories {
+  rules: StoredRoleRules;
+}
+
+export const policyApplyRepositories = (em: EntityManager): PolicyApplyRepositories => ({
+  rules: { pRules: () => readPRules(em) },
+});
+
+/** The apply service's unit of work over Postgres: `authz.policy.applied` goes to `outbox`, the new version is announced by `grants`. */
+export function policyApplyUnitOfWork(orm: MikroORM, grants: GrantWriter, outbox: Outbox): UnitOfWork<PolicyApplyRepositories> {
+  return new OrmUnitOfWork({ orm, repositories: policyApplyRepositories, outbox, grants });
+}
+
 /**
- * `policy apply`: replaces the stored p rules with policy.csv in one transaction (a failure leaves the old policy in
- * force), records `authz.policy.applied` in the same transaction, then tells every instance to reload.
+ * `policy apply`: replaces the stored p rules with policy.csv in one unit of work (a failure leaves the old policy in
+ * force), records `authz.policy.applied` in it, and once it commits every instance is told to reload.
  */
 export class PolicyApplyService {
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly writer: GrantWriter,
-    private readonly outbox: Outbox,
-  ) {}
+  constructor(private readonly uow: UnitOfWork<PolicyApplyRepositories>) {}
 
   async diff(dir = policyDir()): Promise<PolicyDiff> {
-    return diffRules(await readPRules(this.orm.em), loadCheckedRules(dir));
+    return diffRules(await this.storedRules(), loadCheckedRules(dir));
   }
 
   async apply(options: { dir?: string; actorId?: string | null; requestId?: string; rules?: string[][] } = {}): Promise<ApplyResult> {
     const rules = options.rules ?? loadCheckedRules(options.dir);
-    const { added, removed } = diffRules(await readPRules(this.orm.em), rules);
+    const { added, removed } = diffRules(await this.storedRules(), rules);
     if (!added.length && !removed.length) return { changed: false, added, removed };
-    const change = await this.orm.em.fork().transactional(async (tx) => {
-      const recorded = await this.writer.replaceRules(tx, rules);
-      this.outbox.record(tx, {
+    const version = await this.uow.run(async (tx) => {
+      const applied = await tx.policy.replaceRules(rules);
+      tx.record({
         action: AuthzEvent.policyApplied,
         subject: 'policy',
         data: {
           actor: { user_id: options.actorId ?? null },
           outcome: 'success',
-          target: { policy_version: recorded.version, rules: rules.length },
+          target: { policy_version: applied, rules: rules.length },
           changes: { before: { removed }, after: { added } },
           request_id: options.requestId ?? 'policy-command',
         },
       });
-      return recorded;
+      return applied;
     });
-    this.outbox.committed();
-    this.writer.announce([change]);
-    return { changed: true, version: change.version, added, removed };
+    return { changed: true, version, added, removed };
+  }
+
+  private storedRules(): Promise<string[][]> {
+    return this.uow.read((repos) => repos.rules.pRules());
   }
 }
 

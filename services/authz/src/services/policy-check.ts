@@ -32,7 +32,11 @@ export function findProblems(rules: PolicyRule[], vocabulary: Vocabulary, file: 
     const session = vocabulary.sessions?.[rule.role];
     if (session) {
       if (rule.domain !== 'platform') problem(rule, `session kind "${rule.role}" is about the caller's own account: its rules use "platform", not "${rule.domain}"`);
-    } else if (!role) problem(rule, `unknown role "${rule.role}" (declare it in vocabulary.yaml)`);
+    } else if (!role) {
+      // Casbin would still apply a rule for an undeclared subject (a user's id, a typo): Portcullis decides only for
+      // roles, so such a rule would be quietly not in force. Refused instead.
+      problem(rule, `unknown role "${rule.role}" (declare it in vocabulary.yaml): a p rule's subject is a role, never a user — grant users roles instead; otherwise the rule is never in force`);
+    }
     else if (role.domain === 'tenant' && rule.domain !== 'tenant:*') {
       problem(rule, `tenant role "${rule.role}" can only be held in a tenant, so its rules must use "tenant:*", not "${rule.domain}"`);
     } else if (role.domain === 'platform' && rule.domain === 'tenant:*') {

@@ -66,6 +66,7 @@ export async function runSuites(modelText: string, rules: PolicyRule[], suites: 
   const results: CaseResult[] = [];
   for (const suite of suites) {
     const decider = await Decider.build(modelText, pRules, suite.grants.map((g) => g.map(String)));
+    assertNoRoleAsSubject(suite, decider);
     for (const { line, ...decision } of suite.cases) {
       const actual = decider.decide(decision.sub, decision.dom, decision.obj, decision.act);
       const fullEnforcer = !decider.isRoleName(decision.sub) && decider.enforcer.enforceSync(decision.sub, decision.dom, decision.obj, decision.act);
@@ -74,4 +75,22 @@ export async function runSuites(modelText: string, rules: PolicyRule[], suites: 
     }
   }
   return results;
+}
+
+/**
+ * A case or grant whose subject is spelled like a role would be decided by Casbin as if it held that role; Portcullis
+ * never decides for such a subject (a user id is never a role name). Refused, so no test passes or fails for a reason
+ * its author did not mean.
+ */
+function assertNoRoleAsSubject(suite: DecisionSuite, decider: Decider): void {
+  for (const { sub, line } of suite.cases) {
+    if (decider.isRoleName(sub)) {
+      throw new PolicyParseError(suite.file, line, `case subject "${sub}" is the name of a role: Casbin would decide it as holding that role, Portcullis never decides for it. Use a user id and grant it the role under "grants".`);
+    }
+  }
+  for (const grant of suite.grants) {
+    if (decider.isRoleName(String(grant[0]))) {
+      throw new PolicyParseError(suite.file, 1, `grant ${JSON.stringify(grant)}: its subject is the name of a role; grants give roles to users (role inheritance is not written as grants).`);
+    }
+  }
 }

@@ -1,31 +1,15 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
+import type { AuditEventItem, AuditEventPage, ChainVerification } from '@portcullis/shared/contracts/views';
 import { call, refreshOnce, send, toError } from './client';
 import { readClaims } from './jwt';
 import { ApiError } from './problem';
 import { session } from './session';
 
-/** A stored audit event: the CloudEvent as published, plus its place in the hash chain. */
-export interface AuditEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  time: string;
-  subject: string;
-  datacontenttype: string;
-  tenantid?: string;
-  data: {
-    actor?: { user_id?: string | null; impersonator_id?: string; ip?: string; user_agent?: string };
-    outcome?: 'success' | 'failure' | 'denied' | string;
-    target?: Record<string, unknown>;
-    changes?: { before?: unknown; after?: unknown };
-    reason?: string;
-    request_id?: string;
-    [key: string]: unknown;
-  };
-  sequence: string;
-  hash: string;
-}
+/**
+ * A stored audit event: the CloudEvent as published, plus its place in the hash chain. The view promises no shape for
+ * `data` (an object of any fields): read it with `readEventData` (lib/event-data).
+ */
+export type AuditEvent = AuditEventItem;
 
 /** The list's filters; `from` and `to` are RFC 3339. Empty ones are left out. */
 export interface AuditFilters {
@@ -36,15 +20,7 @@ export interface AuditFilters {
   to?: string;
 }
 
-export interface ChainCheck {
-  ok: boolean;
-  checked: number;
-  first_sequence?: string;
-  last_sequence?: string;
-  first_invalid_id?: string;
-  first_invalid_sequence?: string;
-  reason?: 'event_altered' | 'hash_altered' | 'event_missing' | 'id_mismatch';
-}
+export type ChainCheck = ChainVerification;
 
 export type ExportFormat = 'ndjson' | 'csv';
 
@@ -57,7 +33,7 @@ function query(params: Record<string, string | undefined>): string {
 export const audit = {
   /** Newest first; pass the previous page's next_cursor for the next. */
   events: (filters: AuditFilters, cursor?: string, limit = 50) =>
-    call<{ items: AuditEvent[]; next_cursor: string | null }>('GET', `/audit/v1/events?${query({ ...filters, cursor, limit: String(limit) })}`),
+    call<AuditEventPage>('GET', `/audit/v1/events?${query({ ...filters, cursor, limit: String(limit) })}`),
   verify: () => call<ChainCheck>('GET', '/audit/v1/verify'),
   /** The whole matching trail as a file (needs `audit export`). */
   async export(filters: AuditFilters, format: ExportFormat): Promise<{ blob: Blob; filename: string }> {

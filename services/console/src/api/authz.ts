@@ -1,3 +1,4 @@
+import type { CheckResult, PermissionList, SubjectList } from '@portcullis/shared/contracts/views';
 import { call } from './client';
 
 export interface CheckRequest {
@@ -10,20 +11,17 @@ export interface CheckRequest {
   action: string;
 }
 
-export interface Decision {
-  allowed: boolean;
-  reason: {
-    /** The policy line that decided, field by field (role, domain, object, action, effect). */
-    matched_policy?: string[];
-    /** `role@domain` */
-    via_roles?: string[];
-  };
-}
+/**
+ * The answer to a check. `reason.matched_policy`: the policy line that decided, field by field (role, domain, object,
+ * action, effect); `reason.via_roles`: `role@domain`.
+ */
+export type Decision = CheckResult;
 
-export interface Permission {
-  object: string;
-  action: string;
-}
+export type { PermissionList };
+export type Permission = PermissionList['items'][number];
+
+/** Who may do something in a tenant, and by which roles. */
+export type { SubjectList };
 
 function tenantQuery(tenantId?: string): string {
   return tenantId ? `?${new URLSearchParams({ tenant_id: tenantId })}` : '';
@@ -33,10 +31,7 @@ function tenantQuery(tenantId?: string): string {
 export const authz = {
   check: (request: CheckRequest) => call<Decision>('POST', '/authz/v1/check', { body: request }),
   permissions: (userId: string, tenantId?: string) =>
-    call<{ items: Permission[] }>('GET', `/authz/v1/subjects/${encodeURIComponent(userId)}/permissions${tenantQuery(tenantId)}`),
+    call<PermissionList>('GET', `/authz/v1/subjects/${encodeURIComponent(userId)}/permissions${tenantQuery(tenantId)}`),
   subjectsWho: (tenantId: string, object: string, action: string) =>
-    call<{ items: { subject: string; roles: string[] }[] }>(
-      'GET',
-      `/authz/v1/tenants/${encodeURIComponent(tenantId)}/subjects?${new URLSearchParams({ object, action })}`,
-    ),
+    call<SubjectList>('GET', `/authz/v1/tenants/${encodeURIComponent(tenantId)}/subjects?${new URLSearchParams({ object, action })}`),
 };

@@ -1,5 +1,6 @@
+import type { TokenPair } from '@portcullis/shared/contracts/views';
 import { ApiError, type ProblemBody } from './problem';
-import { session, type TokenPair } from './session';
+import { session } from './session';
 
 /** Every call goes to the gateway's public routes on this origin: /identity, /tenancy, /sharing, /audit, /authz. */
 export interface CallOptions {

@@ -1,40 +1,29 @@
+import type { Me, MfaRequired, RecoveryCodes, Registered, Session, TokenPair, TotpEnrollment } from '@portcullis/shared/contracts/views';
 import { call } from './client';
-import { session, type TokenPair } from './session';
+import { session } from './session';
 
-export interface Me {
-  id: string;
-  email: string;
-  name: string;
-  status: string;
-  created_at: string;
-  /** Present while the caller is being impersonated. */
-  impersonator_id?: string;
-}
+/** `Me` (GET /me) carries `impersonator_id` while the caller is being impersonated. */
+export type { Me, TokenPair, TotpEnrollment };
 
-export interface SignInSession {
-  id: string;
-  current: boolean;
-  amr: string[];
-  auth_time: string;
-  created_at: string;
-  expires_at: string;
-  last_refreshed_at: string | null;
-  ip: string | null;
-  user_agent: string | null;
-}
+/** One of the signed-in user's sessions (the server's `Session`; named apart from the console's own session store). */
+export type SignInSession = Session;
 
-export type LoginAnswer = (TokenPair & { token_type: string; expires_in: number }) | { mfa_required: true; mfa_token: string };
+export type LoginAnswer = TokenPair | MfaRequired;
+
+/** Registration accepts the invitation too: the answer names the tenant joined and the roles it gave. */
+export type { Registered };
+
+export type { RecoveryCodes };
 
 export const identity = {
   login: (email: string, password: string) => call<LoginAnswer>('POST', '/identity/v1/auth/login', { body: { email, password }, anonymous: true }),
   mfa: (mfa_token: string, code: string) => call<TokenPair>('POST', '/identity/v1/auth/mfa', { body: { mfa_token, code }, anonymous: true }),
   register: (invitation_token: string, name: string, password: string) =>
-    // Registration accepts the invitation too: the answer names the tenant joined.
-    call<TokenPair & { tenant_id?: string; roles?: string[] }>('POST', '/identity/v1/auth/register', { body: { invitation_token, name, password }, anonymous: true }),
+    call<Registered>('POST', '/identity/v1/auth/register', { body: { invitation_token, name, password }, anonymous: true }),
   logout: () => call<void>('POST', '/identity/v1/auth/logout'),
   me: () => call<Me>('GET', '/identity/v1/me'),
-  startTotp: () => call<{ secret: string; otpauth_uri: string; qr_svg: string }>('POST', '/identity/v1/me/mfa/totp'),
-  confirmTotp: (code: string) => call<{ recovery_codes: string[] }>('POST', '/identity/v1/me/mfa/totp/confirm', { body: { code } }),
+  startTotp: () => call<TotpEnrollment>('POST', '/identity/v1/me/mfa/totp'),
+  confirmTotp: (code: string) => call<RecoveryCodes>('POST', '/identity/v1/me/mfa/totp/confirm', { body: { code } }),
   disableTotp: (code: string) => call<void>('DELETE', '/identity/v1/me/mfa/totp', { body: { code } }),
   sessions: () => call<{ items: SignInSession[] }>('GET', '/identity/v1/me/sessions'),
   endSession: (id: string) => call<void>('DELETE', `/identity/v1/me/sessions/${encodeURIComponent(id)}`),

@@ -1,30 +1,16 @@
+import type { Impersonation, ImpersonationStarted } from '@portcullis/shared/contracts/views';
 import { call } from './client';
 import { completeMfa, identity } from './identity';
 import type { TokenClaims } from './jwt';
 import { session } from './session';
 
-/** One impersonation as the identity service lists it (platform admins and auditors). */
-export interface ImpersonationSession {
-  id: string;
-  impersonator: { id: string; email: string | null };
-  target: { id: string; email: string | null };
-  reason: string;
-  started_at: string;
-  expires_at: string;
-  ended_at: string | null;
-  /** "ended", "replaced" (a newer one by the same admin), "expired", ... */
-  end_reason: string | null;
-  active: boolean;
-  duration_seconds: number;
-}
+/**
+ * One impersonation as the identity service lists it (platform admins and auditors). `end_reason`: "ended",
+ * "replaced" (a newer one by the same admin), "expired", ...
+ */
+export type ImpersonationSession = Impersonation;
 
-export interface StartedImpersonation {
-  session_id: string;
-  access_token: string;
-  token_type: 'Bearer';
-  expires_at: string;
-  target_user: { id: string; email: string; name: string };
-}
+export type StartedImpersonation = ImpersonationStarted;
 
 export interface StartImpersonation {
   target_user_id: string;

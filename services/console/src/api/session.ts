@@ -1,7 +1,11 @@
 import { readClaims, type TokenClaims } from './jwt';
 
-/** The signed-in user's tokens, and an impersonation while one lasts. Kept in sessionStorage: one tab, gone with it. */
-export interface TokenPair {
+/**
+ * The signed-in user's tokens, and an impersonation while one lasts. Kept in sessionStorage: one tab, gone with it.
+ * Not the server's `TokenPair` (the answer to sign-in and refresh, in @portcullis/shared/contracts/views): only the
+ * two tokens are kept.
+ */
+export interface StoredTokens {
   access_token: string;
   refresh_token?: string;
 }
@@ -15,7 +19,7 @@ export interface ActiveImpersonation {
 }
 
 export interface Session {
-  tokens: TokenPair;
+  tokens: StoredTokens;
   impersonation?: ActiveImpersonation;
 }
 

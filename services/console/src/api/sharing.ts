@@ -1,31 +1,14 @@
+import type { CreatedShare, PageOf, ResolvedShare, Share, ShareViewLogEntry } from '@portcullis/shared/contracts/views';
 import { call } from './client';
-import type { PageOf } from './users';
 
-export type Visibility = 'tenant' | 'public';
+/**
+ * `CreatedShare`: the answer to a create, the only time the token (and the URL made of it) is shown.
+ * `ResolvedShare`: what opening a link gives, the resource and a short-lived grant token (expiring at `expires_at`)
+ * that authz accepts as the bearer.
+ */
+export type { CreatedShare, ResolvedShare, Share };
 
-export interface Share {
-  id: string;
-  tenant_id: string;
-  resource_type: string;
-  resource_id: string;
-  visibility: Visibility;
-  name: string | null;
-  permissions: string[];
-  status: 'active' | 'revoked' | 'expired' | 'exhausted';
-  created_by: string;
-  created_at: string;
-  expires_at: string | null;
-  max_views: number | null;
-  view_count: number;
-  revoked_at: string | null;
-  revoked_reason: string | null;
-}
-
-/** The answer to a create: the only time the token (and the URL made of it) is shown. */
-export interface CreatedShare extends Share {
-  token: string;
-  url: string;
-}
+export type Visibility = Share['visibility'];
 
 export interface NewShare {
   resource_type: string;
@@ -36,27 +19,8 @@ export interface NewShare {
   name?: string;
 }
 
-export interface ShareViewEntry {
-  id: string;
-  viewer_user_id: string | null;
-  anonymous: boolean;
-  ip: string | null;
-  user_agent: string | null;
-  viewed_at: string;
-}
-
-/** What opening a link gives: the resource and a short-lived grant token that authz accepts as the bearer. */
-export interface ResolvedShare {
-  resource_type: string;
-  resource_id: string;
-  tenant_id: string;
-  permissions: string[];
-  grant_token: string;
-  /** When the grant token expires. */
-  expires_at: string;
-  link_expires_at: string | null;
-  views_left: number | null;
-}
+/** One opening of a link, from its view log. */
+export type ShareViewEntry = ShareViewLogEntry;
 
 const sharesOf = (tenantId: string) => `/sharing/v1/tenants/${encodeURIComponent(tenantId)}/shares`;
 

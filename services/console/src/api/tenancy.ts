@@ -1,66 +1,32 @@
+import type {
+  AcceptedInvitation,
+  Invitation,
+  InvitationStatus,
+  IssuedInvitation,
+  Member,
+  MyTenant,
+  PageOf,
+  Role,
+  Tenant,
+} from '@portcullis/shared/contracts/views';
 import { askAll, type Questions } from './capabilities';
 import { call } from './client';
-import type { PageOf } from './users';
 
-export type { PageOf };
+/**
+ * `IssuedInvitation`: the answer to create and resend. The link goes by mail to the invited address; only in
+ * development without SMTP is it here instead (`delivery: "response"`, the token shown this once).
+ */
+export type { Invitation, InvitationStatus, IssuedInvitation, Member, MyTenant, PageOf, Role, Tenant };
 
-export interface TenantSettings {
-  allow_public_shares: boolean;
-}
+export type TenantSettings = Tenant['settings'];
 
-export interface Tenant {
-  id: string;
-  name: string;
-  slug: string;
-  status: 'active' | 'disabled';
-  settings: TenantSettings;
-  created_at: string;
-  updated_at: string;
-  disabled_at?: string;
-}
+/** The membership an accepted invitation gave. */
+export type { AcceptedInvitation };
 
 export interface TenantInput {
   name: string;
   slug: string;
   settings?: Partial<TenantSettings>;
-}
-
-export interface Member {
-  tenant_id: string;
-  user_id: string;
-  email: string;
-  name: string;
-  roles: string[];
-  created_at: string;
-  updated_at: string;
-}
-
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'replaced' | 'expired';
-
-export interface Invitation {
-  id: string;
-  tenant_id: string;
-  email: string;
-  roles: string[];
-  status: InvitationStatus;
-  invited_by: string | null;
-  expires_at: string;
-  created_at: string;
-  accepted_at?: string;
-  accepted_by?: string | null;
-}
-
-/**
- * The answer to create and resend. The link goes by mail to the invited address; only in development without SMTP is
- * it here instead (`delivery: "response"`, the token shown this once).
- */
-export type IssuedInvitation = Invitation & { delivery: 'mail' | 'mail_failed' | 'response'; token?: string };
-
-export interface Role {
-  name: string;
-  domain: 'tenant' | 'platform';
-  description?: string;
-  permissions: { object: string; action: string }[];
 }
 
 export interface ListQuery {
@@ -115,7 +81,7 @@ export const tenancy = {
   /** Hard delete: the API wants the exact name again, so a wrong id cannot purge the wrong tenant. */
   purge: (tenantId: string, name: string) =>
     call<void>('DELETE', `${tenantPath(tenantId)}?hard=true`, { headers: { 'x-confirm-name': name } }),
-  myTenants: () => call<{ tenant: Tenant; roles: string[] }[]>('GET', '/tenancy/v1/me/tenants'),
+  myTenants: () => call<MyTenant[]>('GET', '/tenancy/v1/me/tenants'),
   roles: () => call<{ items: Role[] }>('GET', '/tenancy/v1/roles'),
 
   members: (tenantId: string, query: ListQuery = {}) =>
@@ -135,7 +101,7 @@ export const tenancy = {
   revokeInvitation: (tenantId: string, invitationId: string) =>
     call<void>('DELETE', `${tenantPath(tenantId)}/invitations/${id(invitationId)}`),
   acceptInvitation: (token: string) =>
-    call<{ tenant_id: string; roles: string[] }>('POST', '/tenancy/v1/invitations/accept', { body: { token } }),
+    call<AcceptedInvitation>('POST', '/tenancy/v1/invitations/accept', { body: { token } }),
 
   capabilities: (tenantId: string): Promise<TenantCapabilities> => askAll(TENANT_CHECKS, tenantId),
 };

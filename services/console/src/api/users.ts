@@ -1,22 +1,11 @@
+import type { PageOf, User, UserDetail } from '@portcullis/shared/contracts/views';
 import { call } from './client';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  status: string;
-  created_at: string;
-}
-
-export interface PageOf<T> {
-  items: T[];
-  page: number;
-  page_size: number;
-  total: number;
-}
+export type { PageOf, User, UserDetail };
 
 /** The platform's user directory (platform admins): for pickers by email or name. */
 export const users = {
   search: (q: string, pageSize = 10) => call<PageOf<User>>('GET', `/identity/v1/users?${new URLSearchParams({ q, page_size: String(pageSize) })}`),
-  get: (id: string) => call<User>('GET', `/identity/v1/users/${encodeURIComponent(id)}`),
+  /** One user, with the platform roles they hold. */
+  get: (id: string) => call<UserDetail>('GET', `/identity/v1/users/${encodeURIComponent(id)}`),
 };

@@ -64,8 +64,7 @@ function RegisterWithInvitation({ token }: { token: string }) {
     // Identity answers the membership too: registration accepts the invitation for the new account.
     const answer = await identity.register(token, name.trim(), password);
     session.set({ tokens: { access_token: answer.access_token, refresh_token: answer.refresh_token } });
-    const tenantId = answer.tenant_id ?? (await tenancy.acceptInvitation(token)).tenant_id;
-    navigate(`/tenants/${tenantId}`, { replace: true });
+    navigate(`/tenants/${answer.tenant_id}`, { replace: true });
   });
   const signInPath = `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
   return (

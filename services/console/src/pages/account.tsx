@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { identity } from '../api/identity';
+import { identity, type TotpEnrollment as TotpSetup } from '../api/identity';
 import { session } from '../api/session';
 import { useSession, useViewer } from '../components/auth';
 import { useAction, useLoad } from '../components/use-load';
@@ -23,7 +23,7 @@ export function AccountPage() {
 }
 
 function TotpEnrollment() {
-  const [setup, setSetup] = useState<{ secret: string; otpauth_uri: string; qr_svg: string }>();
+  const [setup, setSetup] = useState<TotpSetup>();
   const [code, setCode] = useState('');
   const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
   const start = useAction(async () => setSetup(await identity.startTotp()));

@@ -1,8 +1,8 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { call } from '../api/client';
 import { ApiError } from '../api/problem';
 import { sharing, type ResolvedShare } from '../api/sharing';
+import { tenancy } from '../api/tenancy';
 import { useSession } from '../components/auth';
 import { CopyButton, ErrorBox, Loading, Time } from '../components/ui';
 import { useLoad } from '../components/use-load';
@@ -44,7 +44,7 @@ export function OpenSharePage() {
 
 function Resolved({ share, signedIn }: { share: ResolvedShare; signedIn: boolean }) {
   const tenant = useLoad(
-    () => (signedIn ? call<{ name: string }>('GET', `/tenancy/v1/tenants/${encodeURIComponent(share.tenant_id)}`).catch(() => undefined) : Promise.resolve(undefined)),
+    () => (signedIn ? tenancy.get(share.tenant_id).catch(() => undefined) : Promise.resolve(undefined)),
     [share.tenant_id, signedIn],
   );
   return (

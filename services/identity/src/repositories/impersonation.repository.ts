@@ -47,23 +47,49 @@ const fromRow = (r: Row): ImpersonationSession => ({
   endReason: r.end_reason,
 });
 
-export class ImpersonationRepository {
+export interface NewImpersonation {
+  id: string;
+  impersonatorId: string;
+  impersonatorSessionId: string;
+  targetId: string;
+  reason: string;
+  startedAt: Date;
+  expiresAt: Date;
+}
+
+/** Impersonation sessions (an impersonation's id is also the id of its session). Returned rows are plain reads. */
+export interface Impersonations {
+  create(s: NewImpersonation): Promise<void>;
+  /** The open ones a session of the impersonator started, locked. */
+  openStartedBy(impersonatorSessionId: string): Promise<ImpersonationSession[]>;
+  /** Open ones past their expiry (not yet recorded as ended), oldest first, locked; rows another unit of work holds are skipped. */
+  expiredOpen(limit: number): Promise<ImpersonationSession[]>;
+  /** Serializes one impersonator's starts until the unit of work ends (locks the impersonator's user row). */
+  lockImpersonator(impersonatorId: string): Promise<void>;
+  /** The impersonator's open one (not ended; it may have expired), locked. */
+  openOf(impersonatorId: string): Promise<ImpersonationSession | null>;
+  find(id: string, forUpdate?: boolean): Promise<ImpersonationSession | null>;
+  /** Marks it ended (at its expiry if that came first); `endedBy` is null when nobody did (it expired). */
+  end(id: string, endedBy: string | null, reason: string): Promise<Date>;
+  /** Newest first, at most 200. `active`: neither ended nor expired. */
+  list(filter: { active?: boolean; targetId?: string }): Promise<ImpersonationSession[]>;
+}
+
+export class ImpersonationRepository implements Impersonations {
   constructor(private readonly em: EntityManager) {}
 
-  async create(s: { id: string; impersonatorId: string; impersonatorSessionId: string; targetId: string; reason: string; startedAt: Date; expiresAt: Date }): Promise<void> {
+  async create(s: NewImpersonation): Promise<void> {
     await this.em.execute(
       'insert into impersonation_sessions (id, impersonator_id, impersonator_session_id, target_id, reason, started_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)',
       [s.id, s.impersonatorId, s.impersonatorSessionId, s.targetId, s.reason, s.startedAt, s.expiresAt],
     );
   }
 
-  /** The open ones a session of the impersonator started, locked. */
   async openStartedBy(impersonatorSessionId: string): Promise<ImpersonationSession[]> {
     const rows = await this.em.execute<Row[]>(`${SELECT} where s.impersonator_session_id = ? and s.ended_at is null for update of s`, [impersonatorSessionId]);
     return rows.map(fromRow);
   }
 
-  /** Open ones past their expiry (not yet recorded as ended), oldest first, locked; others skip them. */
   async expiredOpen(limit: number): Promise<ImpersonationSession[]> {
     const rows = await this.em.execute<Row[]>(
       `${SELECT} where s.ended_at is null and s.expires_at <= now() order by s.expires_at limit ? for update of s skip locked`,
@@ -81,7 +107,6 @@ export class ImpersonationRepository {
     await this.em.execute('select 1 from users where id = ? for no key update', [impersonatorId]);
   }
 
-  /** The impersonator's open one (not ended; it may have expired), locked. */
   async openOf(impersonatorId: string): Promise<ImpersonationSession | null> {
     const rows = await this.em.execute<Row[]>(`${SELECT} where s.impersonator_id = ? and s.ended_at is null for update of s`, [impersonatorId]);
     return rows[0] ? fromRow(rows[0]) : null;
@@ -92,7 +117,6 @@ export class ImpersonationRepository {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  /** Marks it ended (at its expiry if that came first); `endedBy` is null when nobody did (it expired). */
   async end(id: string, endedBy: string | null, reason: string): Promise<Date> {
     const [row] = await this.em.execute<{ ended_at: Date }[]>(
       'update impersonation_sessions set ended_at = least(now(), expires_at), ended_by = ?, end_reason = ? where id = ? returning ended_at',

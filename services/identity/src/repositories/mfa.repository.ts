@@ -15,7 +15,29 @@ interface TotpRow {
 }
 
 /** TOTP credentials, recovery codes and MFA login challenges. */
-export class MfaRepository {
+export interface Mfa {
+  /** The user's credential; `forUpdate` locks it until the unit of work ends. */
+  totp(userId: string, forUpdate?: boolean): Promise<TotpCredential | null>;
+  /** Starts (or restarts) an unconfirmed enrollment. */
+  saveUnconfirmed(userId: string, secretEncrypted: string): Promise<void>;
+  confirm(userId: string, timeStep: number): Promise<void>;
+  /** Records an accepted time step unless this or a later one was accepted already (by any instance): false = replay. */
+  acceptTimeStep(userId: string, timeStep: number): Promise<boolean>;
+  /** Removes the credential and the recovery codes. */
+  deleteTotp(userId: string): Promise<void>;
+  replaceRecoveryCodes(userId: string, hashes: { id: string; hash: string }[]): Promise<void>;
+  /** Spends an unused recovery code; false when there is none with this hash. */
+  useRecoveryCode(userId: string, hash: string): Promise<boolean>;
+  remainingRecoveryCodes(userId: string): Promise<number>;
+  createChallenge(id: string, tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
+  /** The user of an unused, unexpired challenge. */
+  peekChallenge(tokenHash: string): Promise<{ userId: string } | null>;
+  /** The unused, unexpired challenge with this token hash, locked. */
+  openChallenge(tokenHash: string): Promise<{ id: string; userId: string } | null>;
+  closeChallenge(id: string): Promise<void>;
+}
+
+export class MfaRepository implements Mfa {
   constructor(private readonly em: EntityManager) {}
 
   async totp(userId: string, forUpdate = false): Promise<TotpCredential | null> {
@@ -28,7 +50,6 @@ export class MfaRepository {
       : null;
   }
 
-  /** Starts (or restarts) an unconfirmed enrollment. */
   async saveUnconfirmed(userId: string, secretEncrypted: string): Promise<void> {
     await this.em.execute(
       `insert into totp_credentials (user_id, secret_encrypted) values (?, ?)
@@ -41,7 +62,6 @@ export class MfaRepository {
     await this.em.execute('update totp_credentials set confirmed_at = now(), last_time_step = ? where user_id = ?', [timeStep, userId]);
   }
 
-  /** Records an accepted time step unless this or a later one was accepted already (by any instance): false = replay. */
   async acceptTimeStep(userId: string, timeStep: number): Promise<boolean> {
     const rows = await this.em.execute<{ user_id: string }[]>(
       'update totp_credentials set last_time_step = ? where user_id = ? and (last_time_step is null or last_time_step < ?) returning user_id',
@@ -62,7 +82,6 @@ export class MfaRepository {
     }
   }
 
-  /** Spends an unused recovery code; false when there is none with this hash. */
   async useRecoveryCode(userId: string, hash: string): Promise<boolean> {
     const rows = await this.em.execute<{ id: string }[]>(
       'update recovery_codes set used_at = now() where user_id = ? and code_hash = ? and used_at is null returning id',
@@ -85,7 +104,6 @@ export class MfaRepository {
     return row ? { userId: row.user_id } : null;
   }
 
-  /** The unused, unexpired challenge with this token hash, locked. */
   async openChallenge(tokenHash: string): Promise<{ id: string; userId: string } | null> {
     const [row] = await this.em.execute<{ id: string; user_id: string }[]>(
       'select id, user_id from mfa_challenges where token_hash = ? and used_at is null and expires_at > now() for update',

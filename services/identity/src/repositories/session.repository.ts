@@ -2,7 +2,25 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { RefreshTokenSchema, type RefreshToken } from '../entities/refresh-token.entity.js';
 import { SessionSchema, type Session } from '../entities/session.entity.js';
 
-export class SessionRepository {
+/** Sessions and their refresh tokens (only the SHA-256 of a token is kept). */
+export interface Sessions {
+  createSession(data: Omit<Session, 'createdAt' | 'revokedAt' | 'revokedReason' | 'lastRefreshedAt'>): Session;
+  createRefreshToken(data: Omit<RefreshToken, 'createdAt' | 'usedAt'>): RefreshToken;
+  findSession(id: string): Promise<Session | null>;
+  /** The session, locked until the unit of work ends: reuse handling, rotation and revocation of one session take turns. */
+  findSessionForUpdate(id: string): Promise<Session | null>;
+  /** A plain read: the token as it was when read (spending it is `markRefreshTokenUsed`). */
+  findRefreshTokenByHash(tokenHash: string): Promise<RefreshToken | null>;
+  /** Marks a refresh token used unless someone else already did (atomically); false means it was already spent. */
+  markRefreshTokenUsed(id: string): Promise<boolean>;
+  isSessionActive(id: string, now?: Date): Promise<boolean>;
+  /** The user's sessions that are neither revoked nor expired, newest first. */
+  activeOf(userId: string, now?: Date): Promise<Session[]>;
+  /** Outbox rows not yet published whose subject is like `subjectPattern` (SQL LIKE): revocations still on their way. */
+  unpublishedMessages(subjectPattern: string): Promise<number>;
+}
+
+export class SessionRepository implements Sessions {
   constructor(private readonly em: EntityManager) {}
 
   createSession(data: Omit<Session, 'createdAt' | 'revokedAt' | 'revokedReason' | 'lastRefreshedAt'>): Session {
@@ -17,7 +35,6 @@ export class SessionRepository {
     return this.em.findOne(SessionSchema, { id });
   }
 
-  /** Locks the session row so reuse handling and rotation of one session take turns. */
   findSessionForUpdate(id: string): Promise<Session | null> {
     return this.em.findOne(SessionSchema, { id }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
   }
@@ -26,7 +43,6 @@ export class SessionRepository {
     return this.em.findOne(RefreshTokenSchema, { tokenHash });
   }
 
-  /** Marks a refresh token used unless someone else already did; false means it was already spent. */
   async markRefreshTokenUsed(id: string): Promise<boolean> {
     const updated = await this.em.nativeUpdate(RefreshTokenSchema, { id, usedAt: null }, { usedAt: new Date() });
     return updated === 1;
@@ -37,8 +53,12 @@ export class SessionRepository {
     return count > 0;
   }
 
-  /** The user's sessions that are neither revoked nor expired, newest first. */
   activeOf(userId: string, now = new Date()): Promise<Session[]> {
     return this.em.find(SessionSchema, { userId, revokedAt: null, expiresAt: { $gt: now } }, { orderBy: { createdAt: 'desc' } });
+  }
+
+  async unpublishedMessages(subjectPattern: string): Promise<number> {
+    const [row] = await this.em.execute<{ n: string }[]>('select count(*)::text as n from outbox where published_at is null and subject like ?', [subjectPattern]);
+    return Number(row.n);
   }
 }

@@ -1,10 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
+/** Failed sign-in counters per key (`account:…`, `mfa:…`, `source:…`) and their locks. */
+export interface Throttle {
+  /** The latest lock end among these keys that is still in the future. */
+  lockedUntil(keys: string[]): Promise<Date | null>;
+  /**
+   * Counts a failure (a counter idle for `windowMs` starts again) and locks the key's row until the unit of work ends;
+   * returns the new count and whether it was locked.
+   */
+  fail(key: string, windowMs: number): Promise<{ failures: number; wasLocked: boolean }>;
+  /** Locks the key for `ms` from now; returns until when. */
+  lock(key: string, ms: number): Promise<Date>;
+  /** Forgets these keys (locking them in key order); returns those that had been locked. */
+  reset(keys: string[]): Promise<string[]>;
+}
+
 /** Failure counters with locks; every statement is atomic, so instances share them safely. */
-export class ThrottleRepository {
+export class ThrottleRepository implements Throttle {
   constructor(private readonly em: EntityManager) {}
 
-  /** The latest lock end among these keys that is still in the future. */
   async lockedUntil(keys: string[]): Promise<Date | null> {
     const [row] = await this.em.execute<{ until: Date | null }[]>(
       'select max(locked_until) as until from login_throttle where key in (select jsonb_array_elements_text(?::jsonb)) and locked_until > now()',
@@ -13,7 +27,6 @@ export class ThrottleRepository {
     return row?.until ? new Date(row.until) : null;
   }
 
-  /** Counts a failure (a counter idle for `windowMs` starts again); returns the new count and whether it was locked. */
   async fail(key: string, windowMs: number): Promise<{ failures: number; wasLocked: boolean }> {
     const [row] = await this.em.execute<{ failures: number; was_locked: boolean }[]>(
       `insert into login_throttle as t (key, failures, updated_at) values (?, 1, now())

@@ -1,42 +1,23 @@
 import { z } from 'zod';
-import type { Middleware } from 'koa';
-import { ApiRouter, clientInfo } from '@portcullis/shared/http';
 import { auditContext, principalOf } from '@portcullis/shared/auth';
-import { authorize, type Authorizer } from '@portcullis/shared/authz';
+import { ImpersonationEndedView, ImpersonationStartedView, ImpersonationView } from '@portcullis/shared/contracts';
+import { ApiRouter, clientInfo, type AccessGuards } from '@portcullis/shared/http';
 import { toPublicImpersonation, type ImpersonationService } from '../services/impersonation.service.js';
 
-const ImpersonationView = z.object({
-  id: z.uuid(),
-  impersonator: z.object({ id: z.uuid(), email: z.string().nullable() }),
-  target: z.object({ id: z.uuid(), email: z.string().nullable() }),
-  reason: z.string(),
-  started_at: z.string(),
-  expires_at: z.string(),
-  ended_at: z.string().nullable(),
-  end_reason: z.string().nullable(),
-  active: z.boolean(),
-  duration_seconds: z.number(),
-});
-
-export function impersonationRoutes(impersonation: ImpersonationService, authorizer: Authorizer, requireAuth: Middleware): ApiRouter {
-  return new ApiRouter('/v1')
+export function impersonationRoutes(impersonation: ImpersonationService, guards: AccessGuards): ApiRouter {
+  return new ApiRouter('/v1', guards)
     .post('/impersonation', {
       summary: 'Act as another user (needs `users impersonate`, a TOTP sign-in within 15 minutes and a reason); at most 30 minutes, no refresh token',
+      operationId: 'startImpersonation',
       tags: ['impersonation'],
-      before: [requireAuth, authorize(authorizer, 'users', 'impersonate')],
+      access: { object: 'users', action: 'impersonate' },
       body: z.object({
         target_user_id: z.uuid(),
         reason: z.string().trim().min(1, 'a reason is required').max(500),
         duration_minutes: z.coerce.number().int().min(1).max(24 * 60).optional(),
       }),
-      responses: {
-        201: {
-          description: 'The impersonation token (act: {sub: you})',
-          schema: z.object({ session_id: z.uuid(), access_token: z.string(), token_type: z.literal('Bearer'), expires_at: z.string(), target_user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }) }),
-        },
-        400: { description: 'No reason, or yourself' },
-        403: { description: 'No permission, no recent second factor (type …/step-up-required), a platform admin target, or an impersonation token' },
-      },
+      responses: { 201: { description: 'The impersonation token (act: {sub: you})', schema: ImpersonationStartedView } },
+      problems: ['step-up-required', 'impersonation-forbidden', 'conflict'],
     }, async (ctx, { body }) => {
       const client = clientInfo(ctx);
       ctx.status = 201;
@@ -44,16 +25,18 @@ export function impersonationRoutes(impersonation: ImpersonationService, authori
     })
     .post('/impersonation/end', {
       summary: 'End the impersonation, with the impersonation token or your own; the impersonation token stops working everywhere',
+      operationId: 'endImpersonation',
       tags: ['impersonation'],
-      before: [requireAuth],
-      responses: { 200: { description: 'Ended', schema: z.object({ session_id: z.uuid(), duration_seconds: z.number() }) }, 404: { description: 'None open' } },
+      access: 'authenticated',
+      responses: { 200: { description: 'Ended', schema: ImpersonationEndedView } },
+      problems: ['not-found'],
     }, async (ctx) => {
       ctx.body = await impersonation.end(principalOf(ctx), auditContext(ctx));
     })
     .get('/impersonation/sessions', {
       summary: 'Impersonation sessions, newest first (platform admins and auditors)',
       tags: ['impersonation'],
-      before: [requireAuth, authorize(authorizer, 'impersonation', 'read')],
+      access: { object: 'impersonation', action: 'read' },
       query: z.object({ active: z.enum(['true', 'false']).optional() }),
       responses: { 200: { description: 'Sessions', schema: z.object({ items: z.array(ImpersonationView) }) } },
     }, async (ctx, { query }) => {
@@ -63,7 +46,7 @@ export function impersonationRoutes(impersonation: ImpersonationService, authori
     .get('/impersonation/sessions/:session_id', {
       summary: 'One impersonation session',
       tags: ['impersonation'],
-      before: [requireAuth, authorize(authorizer, 'impersonation', 'read')],
+      access: { object: 'impersonation', action: 'read' },
       params: z.object({ session_id: z.uuid() }),
       responses: { 200: { description: 'The session', schema: ImpersonationView } },
     }, async (ctx, { params }) => {
@@ -71,8 +54,9 @@ export function impersonationRoutes(impersonation: ImpersonationService, authori
     })
     .get('/me/impersonations', {
       summary: 'When you were impersonated, by whom and why',
+      operationId: 'listMyImpersonations',
       tags: ['me'],
-      before: [requireAuth],
+      access: 'authenticated',
       responses: { 200: { description: 'Sessions', schema: z.object({ items: z.array(ImpersonationView) }) } },
     }, async (ctx) => {
       const items = await impersonation.list({ targetId: principalOf(ctx).user_id });

@@ -1,25 +1,23 @@
 import { z } from 'zod';
-import type { Middleware } from 'koa';
-import { ApiRouter } from '@portcullis/shared/http';
 import { auditContext } from '@portcullis/shared/auth';
-import { authorize, type Authorizer } from '@portcullis/shared/authz';
+import { CreatedUserView, pageOf, UserDetailView, UserView } from '@portcullis/shared/contracts';
+import { ApiRouter, PageNumber, PageSize, type AccessGuards } from '@portcullis/shared/http';
 import type { UserAdminService } from '../services/user-admin.service.js';
 import { toPublicUser } from '../services/user.service.js';
-import { UserResponse } from './me.routes.js';
 
 const UserParams = z.object({ user_id: z.uuid() });
-const UserDetail = UserResponse.extend({ platform_roles: z.array(z.string()) });
+const users = (action: string) => ({ object: 'users', action });
 
 /** User administration (the policy decides: `users` actions in the platform domain). */
-export function userRoutes(admin: UserAdminService, authorizer: Authorizer, requireAuth: Middleware): ApiRouter {
-  const may = (action: string) => [requireAuth, authorize(authorizer, 'users', action)];
-  return new ApiRouter('/v1')
+export function userRoutes(admin: UserAdminService, guards: AccessGuards): ApiRouter {
+  return new ApiRouter('/v1', guards)
     .post('/users', {
       summary: 'Create a user (without a password, one is generated and returned once)',
       tags: ['users'],
-      before: may('create'),
+      access: users('create'),
       body: z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(200), password: z.string().min(12).max(1024).optional() }),
-      responses: { 201: { description: 'Created', schema: UserResponse.extend({ initial_password: z.string().optional() }) }, 409: { description: 'Email taken' } },
+      responses: { 201: { description: 'Created', schema: CreatedUserView } },
+      problems: ['already-exists'],
     }, async (ctx, { body }) => {
       const { user, initial_password } = await admin.create(body, auditContext(ctx));
       ctx.status = 201;
@@ -28,14 +26,14 @@ export function userRoutes(admin: UserAdminService, authorizer: Authorizer, requ
     .get('/users', {
       summary: 'Users, by email, with search (q: email or name) and status filter',
       tags: ['users'],
-      before: may('read'),
+      access: users('read'),
       query: z.object({
         q: z.string().trim().min(1).max(200).optional(),
         status: z.enum(['active', 'disabled']).optional(),
-        page: z.coerce.number().int().min(1).default(1),
-        page_size: z.coerce.number().int().min(1).max(100).default(20),
+        page: PageNumber,
+        page_size: PageSize,
       }),
-      responses: { 200: { description: 'A page of users', schema: z.object({ items: z.array(UserResponse), page: z.number(), page_size: z.number(), total: z.number() }) } },
+      responses: { 200: { description: 'A page of users', schema: pageOf(UserView) } },
     }, async (ctx, { query }) => {
       const page = await admin.list({ q: query.q, status: query.status, page: query.page, pageSize: query.page_size });
       ctx.body = { items: page.items.map(toPublicUser), page: query.page, page_size: query.page_size, total: page.total };
@@ -43,9 +41,9 @@ export function userRoutes(admin: UserAdminService, authorizer: Authorizer, requ
     .get('/users/:user_id', {
       summary: 'One user, with their platform roles',
       tags: ['users'],
-      before: may('read'),
+      access: users('read'),
       params: UserParams,
-      responses: { 200: { description: 'The user', schema: UserDetail } },
+      responses: { 200: { description: 'The user', schema: UserDetailView } },
     }, async (ctx, { params }) => {
       const { user, platform_roles } = await admin.get(params.user_id);
       ctx.body = { ...toPublicUser(user), platform_roles };
@@ -53,30 +51,34 @@ export function userRoutes(admin: UserAdminService, authorizer: Authorizer, requ
     .patch('/users/:user_id', {
       summary: 'Rename, disable or enable a user (disabling ends every session at once)',
       tags: ['users'],
-      before: may('update'),
+      access: users('update'),
       params: UserParams,
       body: z.object({ name: z.string().trim().min(1).max(200).optional(), status: z.enum(['active', 'disabled']).optional() }).refine((b) => Object.keys(b).length > 0, 'send name or status'),
-      responses: { 200: { description: 'The user', schema: UserResponse } },
+      responses: { 200: { description: 'The user', schema: UserView } },
+      problems: ['last-admin'],
     }, async (ctx, { params, body }) => {
       ctx.body = toPublicUser(await admin.update(params.user_id, body, auditContext(ctx)));
     })
     .delete('/users/:user_id', {
       summary: 'Delete a user (not yourself, not the last platform admin)',
       tags: ['users'],
-      before: may('delete'),
+      access: users('delete'),
       params: UserParams,
-      responses: { 204: { description: 'Deleted' }, 409: { description: 'Yourself or the last platform admin' } },
+      responses: { 204: { description: 'Deleted' } },
+      problems: ['conflict', 'last-admin'],
     }, async (ctx, { params }) => {
       await admin.delete(params.user_id, auditContext(ctx));
       ctx.status = 204;
     })
     .put('/users/:user_id/platform-roles', {
       summary: "Replace a user's platform roles (grants in the platform domain); the last platform admin stays",
+      operationId: 'replaceUserPlatformRoles',
       tags: ['users'],
-      before: may('update'),
+      access: users('update'),
       params: UserParams,
       body: z.object({ roles: z.array(z.string().min(1).max(64)).max(10) }),
-      responses: { 200: { description: 'The roles', schema: z.object({ roles: z.array(z.string()) }) }, 409: { description: 'Last platform admin' } },
+      responses: { 200: { description: 'The roles', schema: z.object({ roles: z.array(z.string()) }) } },
+      problems: ['last-admin'],
     }, async (ctx, { params, body }) => {
       ctx.body = { roles: await admin.setPlatformRoles(params.user_id, body.roles, auditContext(ctx)) };
     });

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Principal } from '@portcullis/shared/auth';
-import type { Outbox } from '@portcullis/shared/events';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import { Unauthorized, type ClientInfo } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
-import { ImpersonationRepository } from '../repositories/impersonation.repository.js';
-import { SessionRepository } from '../repositories/session.repository.js';
-import { normalizeEmail, UserRepository } from '../repositories/user.repository.js';
+import { normalizeEmail, type IdentityRepositories } from '../repositories/index.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { MfaService } from './mfa.service.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -59,10 +56,9 @@ export interface AuthOptions {
 /** Password login (with TOTP and brute-force protection), refresh rotation with reuse detection, and logout. */
 export class AuthService {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly uow: UnitOfWork<IdentityRepositories>,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
-    private readonly outbox: Outbox,
     private readonly options: AuthOptions,
   ) {}
 
@@ -71,13 +67,13 @@ export class AuthService {
     const { throttle, mfa } = this.options;
     const keys = LoginThrottle.keys({ kind: 'account', email: normalizeEmail(email) }, client);
     await throttle.assertOpen(keys);
-    const user = await new UserRepository(this.orm.em.fork()).findByEmailWithPassword(email);
+    const user = await this.uow.read((repos) => repos.users.findByEmailWithPassword(email));
     const passwordOk = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyAgainstNothing(password);
     const failure = !user ? 'unknown_email' : !passwordOk ? 'invalid_password' : user.status !== 'active' ? 'user_disabled' : undefined;
 
     if (failure || !user) {
-      await this.orm.em.fork().transactional(async (tx) => {
-        this.outbox.record(tx, {
+      await this.uow.run(async (tx) => {
+        tx.record({
           action: IdentityEvent.loginFailed,
           subject: user ? `user:${user.id}` : 'user:unknown',
           data: {
@@ -89,7 +85,6 @@ export class AuthService {
           },
         });
       });
-      this.outbox.committed();
       await throttle.failed(keys, client, user?.id ?? null);
       // One answer for every failure, so the response does not reveal which emails exist.
       throw new Unauthorized(INVALID_CREDENTIALS, 'invalid-credentials');
@@ -110,14 +105,13 @@ export class AuthService {
     const outcome = await mfa.redeem(mfaToken, code);
     if (!outcome.ok) {
       await throttle.failed(keys, client, outcome.userId);
-      await this.orm.em.fork().transactional(async (tx) => {
-        this.outbox.record(tx, {
+      await this.uow.run(async (tx) => {
+        tx.record({
           action: IdentityEvent.loginFailed,
           subject: `user:${outcome.userId}`,
           data: { actor: actorOf(client, outcome.userId), outcome: 'failure', target: { user_id: outcome.userId }, reason: 'invalid_mfa_code', request_id: client.request_id },
         });
       });
-      this.outbox.committed();
       throw new Unauthorized('The code is not correct.', 'invalid-credentials');
     }
     await throttle.succeeded(keys, client, outcome.userId);
@@ -127,8 +121,8 @@ export class AuthService {
   private async startSession(userId: string, amr: string[], client: ClientInfo, extra: Record<string, unknown> = {}): Promise<TokenPair> {
     const now = new Date();
     const refreshToken = newRefreshToken();
-    const session = await this.orm.em.fork().transactional(async (tx) => {
-      const sessions = new SessionRepository(tx);
+    const session = await this.uow.run(async (tx) => {
+      const sessions = tx.repos.sessions;
       const created = sessions.createSession({
         id: uuidv7(),
         userId,
@@ -139,7 +133,7 @@ export class AuthService {
         userAgent: client.user_agent ?? null,
       });
       sessions.createRefreshToken({ id: uuidv7(), sessionId: created.id, tokenHash: hashToken(refreshToken), expiresAt: created.expiresAt });
-      this.outbox.record(tx, {
+      tx.record({
         action: IdentityEvent.loginSucceeded,
         subject: `user:${userId}`,
         data: {
@@ -151,7 +145,6 @@ export class AuthService {
       });
       return created;
     });
-    this.outbox.committed();
     return this.pair(session, refreshToken);
   }
 
@@ -161,8 +154,8 @@ export class AuthService {
    */
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
     const next = newRefreshToken();
-    const outcome = await this.orm.em.fork().transactional(async (tx) => {
-      const sessions = new SessionRepository(tx);
+    const outcome = await this.uow.run(async (tx) => {
+      const sessions = tx.repos.sessions;
       const presented = await sessions.findRefreshTokenByHash(hashToken(refreshToken));
       if (!presented) return { kind: 'invalid' as const };
       const session = await sessions.findSessionForUpdate(presented.sessionId);
@@ -172,7 +165,7 @@ export class AuthService {
       if (alreadySpent) {
         const audit = { actor: actorOf(client, session.userId), request_id: client.request_id };
         if (await this.options.sessions.endIn(tx, session, 'refresh_reused', audit)) {
-          this.outbox.record(tx, {
+          tx.record({
             action: IdentityEvent.refreshReused,
             subject: `user:${session.userId}`,
             data: {
@@ -192,7 +185,6 @@ export class AuthService {
       return { kind: 'rotated' as const, session };
     });
     if (outcome.kind === 'reused') {
-      this.options.sessions.announce();
       throw new Unauthorized('The refresh token was already used; the session has been revoked.', 'refresh-reused');
     }
     if (outcome.kind === 'invalid') throw new Unauthorized(INVALID_REFRESH, 'invalid-credentials');
@@ -208,23 +200,22 @@ export class AuthService {
       actor: { ...actorOf(client, principal.user_id), ...(principal.impersonator_id ? { impersonator_id: principal.impersonator_id } : {}) },
       request_id: client.request_id,
     };
-    await this.orm.em.fork().transactional(async (tx) => {
+    await this.uow.run(async (tx) => {
       if (principal.impersonator_id) {
-        const impersonation = await new ImpersonationRepository(tx).find(principal.session_id, true);
+        const impersonation = await tx.repos.impersonations.find(principal.session_id, true);
         if (impersonation && !impersonation.endedAt) {
           await this.options.sessions.endImpersonationIn(tx, impersonation, principal.impersonator_id, 'signed_out', audit);
           return;
         }
       }
-      const session = await new SessionRepository(tx).findSessionForUpdate(principal.session_id);
+      const session = await tx.repos.sessions.findSessionForUpdate(principal.session_id);
       if (session) await this.options.sessions.endIn(tx, session, 'logout', audit);
     });
-    this.options.sessions.announce();
   }
 
   /** Identity's own revocation check for access tokens (other services learn of revocations from NATS). */
   async isSessionRevoked(principal: Principal): Promise<boolean> {
-    return !(await new SessionRepository(this.orm.em.fork()).isSessionActive(principal.session_id));
+    return !(await this.uow.read((repos) => repos.sessions.isSessionActive(principal.session_id)));
   }
 
   private async pair(session: { id: string; userId: string; amr: string[]; authTime: Date }, refreshToken: string): Promise<TokenPair> {

@@ -1,13 +1,10 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Impersonation } from '@portcullis/shared/contracts';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditContext, Principal } from '@portcullis/shared/auth';
-import { rolesOfSubject } from '@portcullis/shared/authz';
-import type { Outbox } from '@portcullis/shared/events';
+import type { Transaction, UnitOfWork } from '@portcullis/shared/db';
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
-import { ImpersonationRepository, type ImpersonationSession } from '../repositories/impersonation.repository.js';
-import { SessionRepository } from '../repositories/session.repository.js';
-import { UserRepository } from '../repositories/user.repository.js';
+import type { IdentityRepositories, ImpersonationSession } from '../repositories/index.js';
 import type { SessionService } from './session.service.js';
 import type { TokenService } from './token.service.js';
 
@@ -16,7 +13,7 @@ const STEP_UP_WINDOW_S = 15 * 60;
 const MAX_MINUTES = 30;
 const DEFAULT_MINUTES = 15;
 
-export function toPublicImpersonation(s: ImpersonationSession, now = new Date()) {
+export function toPublicImpersonation(s: ImpersonationSession, now = new Date()): Impersonation {
   const end = s.endedAt ?? (s.expiresAt <= now ? s.expiresAt : null);
   return {
     id: s.id,
@@ -43,10 +40,9 @@ export class ImpersonationService {
   private readonly maxMinutes: number;
 
   constructor(
-    private readonly orm: MikroORM,
+    private readonly uow: UnitOfWork<IdentityRepositories>,
     private readonly tokens: TokenService,
     private readonly sessions: SessionService,
-    private readonly outbox: Outbox,
     maxTtlMs = MAX_MINUTES * 60_000,
   ) {
     this.maxMinutes = Math.max(1, Math.floor(maxTtlMs / 60_000));
@@ -63,19 +59,19 @@ export class ImpersonationService {
     const id = uuidv7();
     const startedAt = new Date();
     const expiresAt = new Date(startedAt.getTime() + minutes * 60_000);
-    const target = await this.orm.em.fork().transactional(async (tx) => {
-      await new ImpersonationRepository(tx).lockImpersonator(principal.user_id);
-      const user = await new UserRepository(tx).findById(input.target_user_id);
+    const target = await this.uow.run(async (tx) => {
+      const repo = tx.repos.impersonations;
+      await repo.lockImpersonator(principal.user_id);
+      const user = await tx.repos.users.findById(input.target_user_id);
       if (!user) throw new NotFound('No such user.');
       if (user.status !== 'active') throw new Conflict('The user is disabled.');
-      if ((await rolesOfSubject(tx, user.id, 'platform')).includes('platform_admin')) throw new Forbidden('Platform admins cannot be impersonated.');
-      const repo = new ImpersonationRepository(tx);
+      if ((await tx.repos.platformRoles.of(user.id)).includes('platform_admin')) throw new Forbidden('Platform admins cannot be impersonated.');
       const open = await repo.openOf(principal.user_id);
       if (open) await this.sessions.endImpersonationIn(tx, open, principal.user_id, 'replaced', audit);
-      new SessionRepository(tx).createSession({ id, userId: user.id, amr: principal.amr, authTime: startedAt, expiresAt, ip: client.ip ?? null, userAgent: client.user_agent ?? null });
+      tx.repos.sessions.createSession({ id, userId: user.id, amr: principal.amr, authTime: startedAt, expiresAt, ip: client.ip ?? null, userAgent: client.user_agent ?? null });
       await tx.flush();
       await repo.create({ id, impersonatorId: principal.user_id, impersonatorSessionId: principal.session_id, targetId: user.id, reason: input.reason, startedAt, expiresAt });
-      this.outbox.record(tx, {
+      tx.record({
         action: IdentityEvent.impersonationStarted,
         subject: `user:${user.id}`,
         data: {
@@ -88,7 +84,6 @@ export class ImpersonationService {
       });
       return user;
     });
-    this.sessions.announce();
     const accessToken = await this.tokens.issueAccessToken(
       { userId: target.id, sessionId: id, amr: principal.amr, authTime: startedAt, impersonatorId: principal.user_id },
       minutes * 60,
@@ -98,20 +93,18 @@ export class ImpersonationService {
 
   /** Ends the impersonation of this token (an impersonation token), or the caller's open one (their own token). */
   async end(principal: Principal, audit: AuditContext, reason = 'ended'): Promise<{ session_id: string; duration_seconds: number }> {
-    const result = await this.orm.em.fork().transactional(async (tx) => {
-      const repo = new ImpersonationRepository(tx);
+    return this.uow.run(async (tx) => {
+      const repo = tx.repos.impersonations;
       const session = principal.impersonator_id ? await repo.find(principal.session_id, true) : await repo.openOf(principal.user_id);
       if (!session || session.endedAt) throw new NotFound('No open impersonation.');
       const endedAt = await this.sessions.endImpersonationIn(tx, session, principal.impersonator_id ?? principal.user_id, reason, audit);
       return { session_id: session.id, duration_seconds: Math.round((endedAt.getTime() - session.startedAt.getTime()) / 1000) };
     });
-    this.sessions.announce();
-    return result;
   }
 
-  /** Inside the caller's transaction: ends the impersonator's open impersonation, if any (they lost the right). */
-  async endAllByIn(tx: EntityManager, impersonatorId: string, reason: string, audit: AuditContext): Promise<void> {
-    const open = await new ImpersonationRepository(tx).openOf(impersonatorId);
+  /** Inside the caller's unit of work: ends the impersonator's open impersonation, if any (they lost the right). */
+  async endAllByIn(tx: Transaction<IdentityRepositories>, impersonatorId: string, reason: string, audit: AuditContext): Promise<void> {
+    const open = await tx.repos.impersonations.openOf(impersonatorId);
     if (open) await this.sessions.endImpersonationIn(tx, open, audit.actor.user_id, reason, audit);
   }
 
@@ -120,12 +113,12 @@ export class ImpersonationService {
    * expired with them. Instances share the work (rows are claimed with SKIP LOCKED). Returns how many it ended.
    */
   async endExpired(limit = 100): Promise<number> {
-    const ended = await this.orm.em.fork().transactional(async (tx) => {
-      const repo = new ImpersonationRepository(tx);
+    return this.uow.run(async (tx) => {
+      const repo = tx.repos.impersonations;
       const expired = await repo.expiredOpen(limit);
       for (const impersonation of expired) {
         const endedAt = await repo.end(impersonation.id, null, 'expired');
-        this.outbox.record(tx, {
+        tx.record({
           action: IdentityEvent.impersonationEnded,
           subject: `user:${impersonation.targetId}`,
           data: {
@@ -140,16 +133,14 @@ export class ImpersonationService {
       }
       return expired.length;
     });
-    if (ended) this.outbox.committed();
-    return ended;
   }
 
-  list(filter: { active?: boolean; targetId?: string }) {
-    return new ImpersonationRepository(this.orm.em.fork()).list(filter);
+  list(filter: { active?: boolean; targetId?: string }): Promise<ImpersonationSession[]> {
+    return this.uow.read((repos) => repos.impersonations.list(filter));
   }
 
   async get(id: string): Promise<ImpersonationSession> {
-    const session = await new ImpersonationRepository(this.orm.em.fork()).find(id);
+    const session = await this.uow.read((repos) => repos.impersonations.find(id));
     if (!session) throw new NotFound('No such impersonation session.');
     return session;
   }

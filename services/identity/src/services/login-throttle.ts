@@ -1,8 +1,7 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Outbox } from '@portcullis/shared/events';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import { TooManyRequests, type ClientInfo } from '@portcullis/shared/http';
 import { IdentityEvent } from '../events/identity-events.js';
-import { ThrottleRepository } from '../repositories/throttle.repository.js';
+import type { IdentityRepositories } from '../repositories/index.js';
 
 export interface ThrottleSettings {
   /** Failures per account (or per user at the MFA step) before it locks. */
@@ -27,8 +26,7 @@ const keyOf = (k: ThrottleKey) => (k.kind === 'account' ? `account:${k.email}` :
  */
 export class LoginThrottle {
   constructor(
-    private readonly orm: MikroORM,
-    private readonly outbox: Outbox,
+    private readonly uow: UnitOfWork<IdentityRepositories>,
     private readonly settings: ThrottleSettings,
   ) {}
 
@@ -38,20 +36,20 @@ export class LoginThrottle {
   }
 
   async assertOpen(keys: ThrottleKey[]): Promise<void> {
-    const until = await new ThrottleRepository(this.orm.em.fork()).lockedUntil(keys.map(keyOf));
+    const until = await this.uow.read((repos) => repos.throttle.lockedUntil(keys.map(keyOf)));
     if (until) throw new TooManyRequests((until.getTime() - Date.now()) / 1000, 'Too many failed attempts; try again later.');
   }
 
+  /** Counts a failure against each key, each in a unit of work of its own. */
   async failed(keys: ThrottleKey[], client: ClientInfo, userId: string | null): Promise<void> {
     for (const key of keys) {
       const threshold = key.kind === 'source' ? this.settings.maxFailuresPerSource : this.settings.maxFailures;
-      await this.orm.em.fork().transactional(async (tx) => {
-        const repo = new ThrottleRepository(tx);
-        const { failures } = await repo.fail(keyOf(key), this.settings.windowMs);
+      await this.uow.run(async (tx) => {
+        const { failures } = await tx.repos.throttle.fail(keyOf(key), this.settings.windowMs);
         if (failures < threshold) return;
         const lockMs = Math.min(this.settings.baseLockMs * 2 ** (failures - threshold), this.settings.maxLockMs);
-        const until = await repo.lock(keyOf(key), lockMs);
-        this.outbox.record(tx, {
+        const until = await tx.repos.throttle.lock(keyOf(key), lockMs);
+        tx.record({
           action: IdentityEvent.loginLocked,
           subject: userId ? `user:${userId}` : `${key.kind}:locked`,
           data: {
@@ -64,20 +62,18 @@ export class LoginThrottle {
         });
       });
     }
-    this.outbox.committed();
   }
 
   async succeeded(keys: ThrottleKey[], client: ClientInfo, userId: string): Promise<void> {
-    await this.orm.em.fork().transactional(async (tx) => {
-      const unlocked = await new ThrottleRepository(tx).reset(keys.map(keyOf));
+    await this.uow.run(async (tx) => {
+      const unlocked = await tx.repos.throttle.reset(keys.map(keyOf));
       for (const key of unlocked) {
-        this.outbox.record(tx, {
+        tx.record({
           action: IdentityEvent.loginUnlocked,
           subject: `user:${userId}`,
           data: { actor: { user_id: userId, ...(client.ip ? { ip: client.ip } : {}) }, outcome: 'success', target: { key: key.split(':')[0], user_id: userId }, reason: 'successful sign-in', request_id: client.request_id },
         });
       }
     });
-    this.outbox.committed();
   }
 }

@@ -1,13 +1,14 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Session as PublicSession } from '@portcullis/shared/contracts';
 import { revocationSubject, type AuditContext } from '@portcullis/shared/auth';
-import type { Outbox } from '@portcullis/shared/events';
+import type { Transaction, UnitOfWork } from '@portcullis/shared/db';
 import { NotFound } from '@portcullis/shared/http';
 import type { Session } from '../entities/session.entity.js';
 import { IdentityEvent } from '../events/identity-events.js';
-import { ImpersonationRepository, type ImpersonationSession } from '../repositories/impersonation.repository.js';
-import { SessionRepository } from '../repositories/session.repository.js';
+import type { IdentityRepositories, ImpersonationSession } from '../repositories/index.js';
 
-export function toPublicSession(session: Session, currentSessionId?: string) {
+type Tx = Transaction<IdentityRepositories>;
+
+export function toPublicSession(session: Session, currentSessionId?: string): PublicSession {
   return {
     id: session.id,
     current: session.id === currentSessionId,
@@ -23,50 +24,48 @@ export function toPublicSession(session: Session, currentSessionId?: string) {
 
 /**
  * A user's sessions: listed, revoked one by one or all at once. A revocation commits with its audit event and with
- * the message that tells every service (an outbox row for the revoked-sessions bucket: it leaves once the revocation
- * has committed, and keeps being retried until NATS has it). Ending a session ends the impersonations it started.
+ * the message that tells every service (`tx.send`: an outbox row for the revoked-sessions bucket that leaves once the
+ * revocation has committed, and keeps being retried until NATS has it). Ending a session ends the impersonations it
+ * started.
  */
 export class SessionService {
   constructor(
-    private readonly orm: MikroORM,
-    private readonly outbox: Outbox,
+    private readonly uow: UnitOfWork<IdentityRepositories>,
     /** The revoked-sessions bucket every service watches. */
     private readonly revocationBucket: string,
   ) {}
 
   list(userId: string): Promise<Session[]> {
-    return new SessionRepository(this.orm.em.fork()).activeOf(userId);
+    return this.uow.read((repos) => repos.sessions.activeOf(userId));
   }
 
   /** Revokes one of the user's own sessions (404 for anyone else's, like a missing one). */
   async revoke(userId: string, sessionId: string, audit: AuditContext): Promise<void> {
-    await this.orm.em.fork().transactional(async (tx) => {
-      const session = await new SessionRepository(tx).findSessionForUpdate(sessionId);
+    await this.uow.run(async (tx) => {
+      const session = await tx.repos.sessions.findSessionForUpdate(sessionId);
       if (!session || session.userId !== userId) throw new NotFound('No such session.');
       await this.endIn(tx, session, 'revoked_by_user', audit);
     });
-    this.announce();
   }
 
   /** Revokes every active session of the user except `keep` (the caller's own, when given). */
   async revokeAll(userId: string, reason: string, audit: AuditContext, keep?: string): Promise<number> {
-    const revoked = await this.orm.em.fork().transactional((tx) => this.revokeAllIn(tx, userId, reason, audit, keep));
-    this.announce();
+    const revoked = await this.uow.run((tx) => this.revokeAllIn(tx, userId, reason, audit, keep));
     return revoked.length;
   }
 
-  /** Inside the caller's transaction; call announce() after the commit. Returns the ids it ended. */
-  async revokeAllIn(tx: EntityManager, userId: string, reason: string, audit: AuditContext, keep?: string): Promise<string[]> {
+  /** Inside the caller's unit of work. Returns the ids it ended. */
+  async revokeAllIn(tx: Tx, userId: string, reason: string, audit: AuditContext, keep?: string): Promise<string[]> {
     const ended: string[] = [];
-    for (const session of await new SessionRepository(tx).activeOf(userId)) {
+    for (const session of await tx.repos.sessions.activeOf(userId)) {
       if (session.id !== keep && (await this.endIn(tx, session, reason, audit))) ended.push(session.id);
     }
     return ended;
   }
 
-  /** Revokes one session inside the caller's transaction; true when it was active. Call announce() after the commit. */
-  async revokeIn(tx: EntityManager, sessionId: string, reason: string, audit: AuditContext): Promise<boolean> {
-    const session = await new SessionRepository(tx).findSessionForUpdate(sessionId);
+  /** Revokes one session inside the caller's unit of work; true when it was active. */
+  async revokeIn(tx: Tx, sessionId: string, reason: string, audit: AuditContext): Promise<boolean> {
+    const session = await tx.repos.sessions.findSessionForUpdate(sessionId);
     return session ? this.endIn(tx, session, reason, audit) : false;
   }
 
@@ -74,27 +73,27 @@ export class SessionService {
    * Ends a session in `tx`: marks it revoked, records `session.revoked` and the revocation every service hears, and
    * ends every impersonation it started. False when it had already ended.
    */
-  async endIn(tx: EntityManager, session: Session, reason: string, audit: AuditContext): Promise<boolean> {
+  async endIn(tx: Tx, session: Session, reason: string, audit: AuditContext): Promise<boolean> {
     if (session.revokedAt) return false;
     session.revokedAt = new Date();
     session.revokedReason = reason;
-    this.outbox.record(tx, {
+    tx.record({
       action: IdentityEvent.sessionRevoked,
       subject: `user:${session.userId}`,
       data: { actor: audit.actor, outcome: 'success', target: { user_id: session.userId, session_id: session.id }, reason, request_id: audit.request_id },
     });
-    this.outbox.recordMessage(tx, revocationSubject(this.revocationBucket, session.id), { session_id: session.id, revoked_at: session.revokedAt.toISOString(), reason });
-    for (const impersonation of await new ImpersonationRepository(tx).openStartedBy(session.id)) {
+    tx.send(revocationSubject(this.revocationBucket, session.id), { session_id: session.id, revoked_at: session.revokedAt.toISOString(), reason });
+    for (const impersonation of await tx.repos.impersonations.openStartedBy(session.id)) {
       await this.endImpersonationIn(tx, impersonation, audit.actor.user_id, `impersonator_${reason}`, audit);
     }
     return true;
   }
 
   /** Ends an impersonation in `tx`: recorded as ended, its session revoked everywhere, `impersonation.ended` audited. */
-  async endImpersonationIn(tx: EntityManager, impersonation: ImpersonationSession, endedBy: string | null, reason: string, audit: AuditContext): Promise<Date> {
-    const endedAt = await new ImpersonationRepository(tx).end(impersonation.id, endedBy, reason);
+  async endImpersonationIn(tx: Tx, impersonation: ImpersonationSession, endedBy: string | null, reason: string, audit: AuditContext): Promise<Date> {
+    const endedAt = await tx.repos.impersonations.end(impersonation.id, endedBy, reason);
     await this.revokeIn(tx, impersonation.id, `impersonation_${reason}`, audit);
-    this.outbox.record(tx, {
+    tx.record({
       action: IdentityEvent.impersonationEnded,
       subject: `user:${impersonation.targetId}`,
       data: {
@@ -110,13 +109,7 @@ export class SessionService {
   }
 
   /** Revocations committed but not yet published to the bucket (the outbox relay sends them as soon as NATS takes them). */
-  async unpublishedRevocations(): Promise<number> {
-    const [row] = await this.orm.em.fork().execute<{ n: string }[]>(`select count(*)::text as n from outbox where published_at is null and subject like ?`, [revocationSubject(this.revocationBucket, '%')]);
-    return Number(row.n);
-  }
-
-  /** Call after a transaction that ended sessions commits: the relay sends the revocations (and events) at once. */
-  announce(): void {
-    this.outbox.committed();
+  unpublishedRevocations(): Promise<number> {
+    return this.uow.read((repos) => repos.sessions.unpublishedMessages(revocationSubject(this.revocationBucket, '%')));
   }
 }

@@ -24,10 +24,13 @@ export function newRefreshToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Where the current signing key comes from (SigningKeyService: Postgres, shared by every instance). */
+export type SigningKeys = Pick<SigningKeyService, 'currentKey'>;
+
 /** Signs RFC 9068 access tokens with the current shared signing key. */
 export class TokenService {
   constructor(
-    private readonly keys: SigningKeyService,
+    private readonly keys: SigningKeys,
     private readonly settings: TokenSettings,
   ) {}
 

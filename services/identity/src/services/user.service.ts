@@ -1,24 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
-import type { GrantWriter } from '@portcullis/shared/authz';
-import type { Outbox } from '@portcullis/shared/events';
+import type { User as PublicUser } from '@portcullis/shared/contracts';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import { Conflict } from '@portcullis/shared/http';
 import type { User } from '../entities/user.entity.js';
 import { IdentityEvent } from '../events/identity-events.js';
-import { normalizeEmail, UserRepository } from '../repositories/user.repository.js';
+import { normalizeEmail, PLATFORM_DOMAIN, type IdentityRepositories } from '../repositories/index.js';
 import type { PasswordHasher } from './password-hasher.js';
 
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-}
-
+/** Typed by the public view (shared/contracts/views.ts): what is answered is what is documented. */
 export function toPublicUser(user: User): PublicUser {
   return {
     id: user.id,
@@ -37,22 +28,19 @@ export interface Audited {
 
 export class UserService {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly uow: UnitOfWork<IdentityRepositories>,
     private readonly hasher: PasswordHasher,
-    private readonly outbox: Outbox,
-    private readonly grants: GrantWriter,
   ) {}
 
   /** Creates a user, with platform roles granted in the same transaction when given. */
   async create(input: { email: string; name: string; password: string; platformRoles?: string[] }, audit: Audited): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);
     const platformRoles = input.platformRoles ?? [];
-    const changes: Awaited<ReturnType<GrantWriter['add']>>[] = [];
     try {
-      const user = await this.orm.em.fork().transactional(async (tx) => {
-        const created = new UserRepository(tx).create({ id: uuidv7(), email: input.email, name: input.name, passwordHash });
-        for (const role of platformRoles) changes.push(await this.grants.add(tx, { subject: created.id, role, domain: 'platform' }));
-        this.outbox.record(tx, {
+      return await this.uow.run(async (tx) => {
+        const created = tx.repos.users.create({ id: uuidv7(), email: input.email, name: input.name, passwordHash });
+        for (const role of platformRoles) await tx.policy.grant({ subject: created.id, role, domain: PLATFORM_DOMAIN });
+        tx.record({
           action: IdentityEvent.userCreated,
           subject: `user:${created.id}`,
           data: {
@@ -65,21 +53,18 @@ export class UserService {
         });
         return created;
       });
-      this.outbox.committed();
-      this.grants.announce(changes);
-      return user;
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new Conflict('A user with this email already exists.', 'already-exists');
       throw error;
     }
   }
 
-  async findById(id: string): Promise<User | null> {
-    return new UserRepository(this.orm.em.fork()).findById(id);
+  findById(id: string): Promise<User | null> {
+    return this.uow.read((repos) => repos.users.findById(id));
   }
 
-  async findByEmail(email: string): Promise<User | null> {
-    return new UserRepository(this.orm.em.fork()).findByEmail(email);
+  findByEmail(email: string): Promise<User | null> {
+    return this.uow.read((repos) => repos.users.findByEmail(email));
   }
 
   /**
@@ -108,10 +93,9 @@ export class UserService {
 
   /** The bootstrap admin keeps its platform_admin grant even if the policy store was reset. */
   private async ensurePlatformAdminGrant(user: User): Promise<void> {
-    const change = await this.orm.em.fork().transactional(async (tx) => {
-      const added = await this.grants.add(tx, { subject: user.id, role: 'platform_admin', domain: 'platform' });
-      if (added) {
-        this.outbox.record(tx, {
+    await this.uow.run(async (tx) => {
+      if (await tx.policy.grant({ subject: user.id, role: 'platform_admin', domain: PLATFORM_DOMAIN })) {
+        tx.record({
           action: IdentityEvent.userUpdated,
           subject: `user:${user.id}`,
           data: {
@@ -124,11 +108,6 @@ export class UserService {
           },
         });
       }
-      return added;
     });
-    if (change) {
-      this.outbox.committed();
-      this.grants.announce([change]);
-    }
   }
 }

@@ -11,7 +11,7 @@ export interface TenantEventsOptions {
   stream: string;
   durable: string;
   subjectPrefix: string;
-  shares: ShareService;
+  shares: Pick<ShareService, 'revokeAllInTenant'>;
   /** Tenancy, asked whether the tenant really stopped: the event is a hint, tenancy's database the truth. */
   tenants: Pick<TenantDirectory, 'findById'>;
   logger: Logger;
@@ -24,12 +24,33 @@ const STOPPING_EVENTS: Record<string, string> = {
 };
 
 /**
+ * What one tenant event does: when it says a tenant stopped and tenancy confirms it (disabled, or gone), every live link
+ * of the tenant is revoked in one unit of work, each with its own `share.revoked`. Returns how many were revoked, or
+ * undefined when the event asks nothing (another tenant event, or one tenancy contradicts).
+ */
+export async function stopLinksOfStoppedTenant(
+  event: AuditEvent | undefined,
+  { shares, tenants, logger }: Pick<TenantEventsOptions, 'shares' | 'tenants' | 'logger'>,
+): Promise<number | undefined> {
+  const reason = event ? STOPPING_EVENTS[event.type] : undefined;
+  if (!event || !reason || !event.tenantid) return undefined;
+  const tenant = await tenants.findById(event.tenantid);
+  if (tenant && tenant.status === 'active') {
+    logger.warn({ tenant_id: event.tenantid, type: event.type }, 'a tenant event says the tenant stopped, but tenancy says it is active; links kept');
+    return undefined;
+  }
+  const revoked = await shares.revokeAllInTenant(event.tenantid, reason, event.data.actor, event.data.request_id);
+  logger.info({ tenant_id: event.tenantid, reason, revoked }, 'links of a stopped tenant revoked');
+  return revoked;
+}
+
+/**
  * Follows tenancy's tenant events on the audit stream (a durable consumer: none is missed while sharing is down) and
  * revokes every live link of a tenant that was disabled or deleted — once tenancy confirms the tenant is disabled or
  * gone (an event is only a hint). Acked only after the revocations commit.
  */
 export function tenantEventsConsumer(options: TenantEventsOptions): DurableConsumer {
-  const { nc, js, stream, durable, subjectPrefix, shares, tenants, logger } = options;
+  const { nc, js, stream, durable, subjectPrefix, logger } = options;
   return new DurableConsumer({
     nc,
     js,
@@ -44,17 +65,8 @@ export function tenantEventsConsumer(options: TenantEventsOptions): DurableConsu
       } catch {
         event = undefined;
       }
-      const reason = event ? STOPPING_EVENTS[event.type] : undefined;
-      if (event && reason && event.tenantid) {
-        const tenant = await tenants.findById(event.tenantid);
-        if (tenant && tenant.status === 'active') {
-          logger.warn({ tenant_id: event.tenantid, type: event.type }, 'a tenant event says the tenant stopped, but tenancy says it is active; links kept');
-          await msg.ackAck();
-          return;
-        }
-        const revoked = await shares.revokeAllInTenant(event.tenantid, reason, event.data.actor, event.data.request_id);
-        logger.info({ tenant_id: event.tenantid, reason, revoked }, 'links of a stopped tenant revoked');
-      }
+      // A throw (tenancy or the database unreachable) naks the message: it comes back, nothing was revoked.
+      await stopLinksOfStoppedTenant(event, options);
       await msg.ackAck();
     },
   });

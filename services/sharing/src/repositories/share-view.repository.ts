@@ -1,10 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ShareViewSchema, type ShareView } from '../entities/share-view.entity.js';
 
-export class ShareViewRepository {
+/** The view log of links (written by Shares.countView, in the statement that counts the view). */
+export interface ShareViews {
+  /** A share's views, newest first. */
+  page(tenantId: string, shareId: string, page: number, pageSize: number): Promise<{ items: ShareView[]; total: number }>;
+}
+
+export class ShareViewRepository implements ShareViews {
   constructor(private readonly em: EntityManager) {}
 
-  /** A share's views, newest first. */
   async page(tenantId: string, shareId: string, page: number, pageSize: number): Promise<{ items: ShareView[]; total: number }> {
     const [items, total] = await this.em.findAndCount(
       ShareViewSchema,

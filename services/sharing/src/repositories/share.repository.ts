@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OutboxRow } from '@portcullis/shared/db';
 import { ShareSchema, type Share } from '../entities/share.entity.js';
 
 export type ShareSortField = 'created_at' | 'expires_at' | 'name' | 'view_count';
@@ -14,10 +15,10 @@ export interface SharePageQuery {
   sort: { field: ShareSortField; direction: 'asc' | 'desc' };
 }
 
-/** A view and its audit event, written by the same statement that counts the view. */
+/** A view and its audit event (the unit of work's `outboxRow`), written by the same statement that counts the view. */
 export interface CountedView {
   view: { id: string; viewerUserId: string | null; ip: string | null; userAgent: string | null };
-  event: { id: string; subject: string; payload: unknown; createdAt: Date };
+  event: OutboxRow;
 }
 
 const SORT_PROPERTY: Record<ShareSortField, keyof Share> = {
@@ -61,7 +62,26 @@ const toResolvable = (row: ShareRow): ResolvableShare => ({
 
 const RESOLVABLE_COLUMNS = 'id, tenant_id, resource_type, resource_id, visibility, permissions, expires_at, max_views, view_count, status';
 
-export class ShareRepository {
+/** Share links, always within one tenant except the resolve path's lookups by token hash and id. */
+export interface Shares {
+  create(share: Share): Share;
+  findInTenant(tenantId: string, id: string): Promise<Share | null>;
+  /** The share, row-locked until the unit of work ends (revocations of one share queue up). */
+  lockInTenant(tenantId: string, id: string): Promise<Share | null>;
+  /** The tenant's live links, oldest first. */
+  activeInTenant(tenantId: string): Promise<Share[]>;
+  page(query: SharePageQuery): Promise<{ items: Share[]; total: number }>;
+  findByTokenHash(tokenHash: string): Promise<ResolvableShare | undefined>;
+  reload(id: string): Promise<ResolvableShare | undefined>;
+  /**
+   * Counts one view if the link is still usable (active, unexpired, views left) and, atomically with it, logs the view
+   * and writes its outbox row. Concurrent counts of one link take turns (a row lock): exactly max_views succeed.
+   * Returns the new count, or undefined when the link was not usable (then nothing was written).
+   */
+  countView(shareId: string, counted: CountedView): Promise<number | undefined>;
+}
+
+export class ShareRepository implements Shares {
   constructor(private readonly em: EntityManager) {}
 
   create(share: Share): Share {

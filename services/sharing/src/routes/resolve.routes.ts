@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Context, Next } from 'koa';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { bearerToken } from '@portcullis/shared/auth';
+import { ResolvedShareView } from '@portcullis/shared/contracts';
 import { ApiRouter, clientInfo, TooManyRequests } from '@portcullis/shared/http';
 import type { ShareResolver } from '../services/share-resolver.js';
 
@@ -35,32 +36,18 @@ function limitPerSource(limits: ResolveLimits) {
   };
 }
 
-const ResolvedShare = z.object({
-  resource_type: z.string(),
-  resource_id: z.string(),
-  tenant_id: z.uuid(),
-  permissions: z.array(z.string()),
-  grant_token: z.string(),
-  expires_at: z.string(),
-  link_expires_at: z.string().nullable(),
-  views_left: z.number().nullable(),
-});
-
 export function resolveRoutes(resolver: ShareResolver, limits: ResolveLimits): ApiRouter {
   return new ApiRouter('/v1').get('/s/:token', {
     summary: "Open a link: the resource it names and a short-lived grant token for it (authz accepts it as the bearer). A `tenant` link needs a member's bearer token",
+    operationId: 'resolveShare',
     tags: ['resolve'],
-    public: true,
+    access: 'public',
     before: [noLeaks, limitPerSource(limits)],
     // Any text is a token that may or may not exist: a truncated or mistyped link is 404, like an unknown one.
     params: z.object({ token: z.string().max(256) }),
-    responses: {
-      200: { description: 'The resource and a grant token', schema: ResolvedShare },
-      401: { description: 'A `tenant` link without a bearer token' },
-      404: { description: 'No such link, revoked, or the caller is not a member of its tenant' },
-      410: { description: 'Expired, or out of views' },
-      429: { description: 'Too many resolves from this address (see retry-after)' },
-    },
+    responses: { 200: { description: 'The resource and a grant token', schema: ResolvedShareView } },
+    // 401: a `tenant` link without a bearer token; 404: no such link, revoked, or not a member of its tenant.
+    problems: ['unauthorized', 'invalid-token', 'not-found', 'gone', 'rate-limited'],
   }, async (ctx, { params }) => {
     ctx.body = await resolver.resolve(params.token, bearerToken(ctx), clientInfo(ctx));
   });

@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import type { Middleware } from 'koa';
 import { auditContext, principalOf } from '@portcullis/shared/auth';
-import { authorize, tenantDomain, type Authorizer } from '@portcullis/shared/authz';
-import { ApiRouter, pageOf, pageQuery, parseSort } from '@portcullis/shared/http';
+import { CreatedShareView, ShareView, ShareViewLogEntryView } from '@portcullis/shared/contracts';
+import { ApiRouter, PageNumber, PageSize, pageOf, pageQuery, parseSort, type AccessGuards } from '@portcullis/shared/http';
 import type { ShareSortField } from '../repositories/share.repository.js';
 import { toPublicShare, toPublicView } from '../services/presenters.js';
 import type { ShareService } from '../services/share.service.js';
-import { ShareParams, ShareView, ShareViewLogEntry, TenantIdParams } from './schemas.js';
+import { ShareParams, TenantIdParams } from './schemas.js';
 
-const inTenant = (authorizer: Authorizer, object: string, action: string) =>
-  authorize(authorizer, object, action, (ctx) => tenantDomain(String((ctx as unknown as { params: { tenant_id?: string } }).params.tenant_id ?? '')));
+const inTenant = (object: string, action: string) => ({ object, action, tenant: 'tenant_id' });
 
 const NewShareBody = z.object({
   resource_type: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'a resource type: lowercase letters, digits, _ and -'),
@@ -25,18 +23,16 @@ const ListQuery = pageQuery(['created_at', 'expires_at', 'name', 'view_count'] a
   'filter[resource_type]': z.string().max(63).optional(),
 });
 
-export function shareRoutes(shares: ShareService, authorizer: Authorizer, requireAuth: Middleware): ApiRouter {
-  return new ApiRouter('/v1')
+export function shareRoutes(shares: ShareService, guards: AccessGuards): ApiRouter {
+  return new ApiRouter('/v1', guards)
     .post('/tenants/:tenant_id/shares', {
       summary: 'A link to one resource; needs the `share` permission on its type. The token is in this response only',
       tags: ['shares'],
-      before: [requireAuth, inTenant(authorizer, 'shares', 'create')],
+      access: inTenant('shares', 'create'),
       params: TenantIdParams,
       body: NewShareBody,
-      responses: {
-        201: { description: 'The link, its token and URL', schema: ShareView.extend({ token: z.string(), url: z.string() }) },
-        403: { description: 'May not share this type here, or public links are not allowed in this tenant' },
-      },
+      responses: { 201: { description: 'The link, its token and URL', schema: CreatedShareView } },
+      problems: ['public-shares-disabled'],
     }, async (ctx, { params, body }) => {
       const { share, token } = await shares.create(params.tenant_id, principalOf(ctx), body, auditContext(ctx));
       ctx.status = 201;
@@ -45,7 +41,7 @@ export function shareRoutes(shares: ShareService, authorizer: Authorizer, requir
     .get('/tenants/:tenant_id/shares', {
       summary: "The caller's links (everyone's for those who manage the tenant's shares), newest first",
       tags: ['shares'],
-      before: [requireAuth, inTenant(authorizer, 'shares', 'read')],
+      access: inTenant('shares', 'read'),
       params: TenantIdParams,
       query: ListQuery,
       responses: { 200: { description: 'A page of links', schema: pageOf(ShareView) } },
@@ -62,7 +58,7 @@ export function shareRoutes(shares: ShareService, authorizer: Authorizer, requir
     .get('/tenants/:tenant_id/shares/:share_id', {
       summary: "One link (the creator's, or any for those who manage the tenant's shares; else 404)",
       tags: ['shares'],
-      before: [requireAuth, inTenant(authorizer, 'shares', 'read')],
+      access: inTenant('shares', 'read'),
       params: ShareParams,
       responses: { 200: { description: 'The link', schema: ShareView } },
     }, async (ctx, { params }) => {
@@ -71,7 +67,7 @@ export function shareRoutes(shares: ShareService, authorizer: Authorizer, requir
     .delete('/tenants/:tenant_id/shares/:share_id', {
       summary: 'Revoke a link: it stops resolving and its grant leaves the policy everywhere at once',
       tags: ['shares'],
-      before: [requireAuth, inTenant(authorizer, 'shares', 'delete')],
+      access: inTenant('shares', 'delete'),
       params: ShareParams,
       responses: { 204: { description: 'Revoked' } },
     }, async (ctx, { params }) => {
@@ -81,13 +77,10 @@ export function shareRoutes(shares: ShareService, authorizer: Authorizer, requir
     .get('/tenants/:tenant_id/shares/:share_id/views', {
       summary: 'Who opened the link (a user id, or anonymous), from where, when; newest first',
       tags: ['shares'],
-      before: [requireAuth, inTenant(authorizer, 'shares', 'read')],
+      access: inTenant('shares', 'read'),
       params: ShareParams,
-      query: z.object({
-        page: z.coerce.number().int().min(1).max(100_000).default(1),
-        page_size: z.coerce.number().int().min(1).max(100).default(20),
-      }),
-      responses: { 200: { description: 'A page of views', schema: pageOf(ShareViewLogEntry) } },
+      query: z.object({ page: PageNumber, page_size: PageSize }),
+      responses: { 200: { description: 'A page of views', schema: pageOf(ShareViewLogEntryView) } },
     }, async (ctx, { params, query }) => {
       const page = await shares.views(params.tenant_id, params.share_id, principalOf(ctx), query.page, query.page_size);
       ctx.body = { items: page.items.map(toPublicView), page: query.page, page_size: query.page_size, total: page.total };

@@ -1,15 +1,17 @@
+import type { Share as PublicShare, ShareViewLogEntry } from '@portcullis/shared/contracts';
 import type { Share } from '../entities/share.entity.js';
 import type { ShareView } from '../entities/share-view.entity.js';
 
 /** active, revoked, or — read off the row — expired or exhausted (out of views). */
-export function shareStatus(share: Share, now = new Date()): string {
+export function shareStatus(share: Share, now = new Date()): PublicShare['status'] {
   if (share.status !== 'active') return share.status;
   if (share.expiresAt && share.expiresAt <= now) return 'expired';
   if (share.maxViews != null && share.viewCount >= share.maxViews) return 'exhausted';
   return 'active';
 }
 
-export function toPublicShare(share: Share) {
+/** Typed by the public views (shared/contracts/views.ts): what is answered is what is documented. */
+export function toPublicShare(share: Share): PublicShare {
   return {
     id: share.id,
     tenant_id: share.tenantId,
@@ -29,7 +31,7 @@ export function toPublicShare(share: Share) {
   };
 }
 
-export function toPublicView(view: ShareView) {
+export function toPublicView(view: ShareView): ShareViewLogEntry {
   return {
     id: view.id,
     viewer_user_id: view.viewerUserId ?? null,

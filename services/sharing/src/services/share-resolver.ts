@@ -1,11 +1,10 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { assertSessionLive, type PrincipalVerifier, type Principal, type SessionChecks } from '@portcullis/shared/auth';
 import type { Authorizer } from '@portcullis/shared/authz';
-import type { Outbox } from '@portcullis/shared/events';
+import type { UnitOfWork } from '@portcullis/shared/db';
 import { Gone, NotFound, Unauthorized, type ClientInfo, type Logger } from '@portcullis/shared/http';
 import { SharingEvent } from '../events/sharing-events.js';
-import { ShareRepository, type ResolvableShare } from '../repositories/share.repository.js';
+import type { ResolvableShare, SharingRepositories } from '../repositories/index.js';
 import type { GrantTokenService } from './grant-tokens.js';
 import { PublicLinkCache } from './public-link-cache.js';
 import { hashShareToken } from './share-tokens.js';
@@ -26,28 +25,32 @@ export interface ResolvedShare {
 /** Why a resolve was refused, as `share.denied` records it. */
 type DenialReason = 'revoked' | 'expired' | 'view_limit_reached' | 'sign_in_required' | 'not_a_member';
 
+/** Thrown inside the counting unit of work when the link was not usable: it wrote nothing, and so sends nothing. */
+const NOT_COUNTED = Symbol('not counted');
+
 /**
  * Turns a link's token into a grant: the link must exist and be live, a `tenant` link needs a signed-in member, and
- * each success counts one view exactly (see ShareRepository.countView). Refusals are audited as `share.denied`.
+ * each success counts one view exactly (see Shares.countView). Refusals are audited as `share.denied`.
+ *
+ * The hot path costs what it did before the unit of work: one lookup (skipped for a cached public link) and one
+ * statement that counts the view, logs it and writes its outbox row (a single-statement unit of work, no BEGIN/COMMIT).
  */
 export class ShareResolver {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly uow: UnitOfWork<SharingRepositories>,
     private readonly authorizer: Authorizer,
     private readonly verifier: PrincipalVerifier,
     private readonly sessionChecks: SessionChecks,
-    private readonly grantTokens: GrantTokenService,
-    private readonly outbox: Outbox,
+    private readonly grantTokens: Pick<GrantTokenService, 'issue'>,
     private readonly logger: Logger,
     private readonly publicLinks = new PublicLinkCache(),
   ) {}
 
   async resolve(token: string, bearer: string | undefined, client: ClientInfo): Promise<ResolvedShare> {
-    const shares = new ShareRepository(this.orm.em.fork());
     const tokenHash = hashShareToken(token);
     let share = this.publicLinks.get(tokenHash);
     if (!share) {
-      share = await shares.findByTokenHash(tokenHash);
+      share = await this.uow.read((repos) => repos.shares.findByTokenHash(tokenHash));
       if (!share) throw new NotFound('No such link.');
       this.publicLinks.remember(tokenHash, share);
     }
@@ -56,12 +59,8 @@ export class ShareResolver {
     if (share.expiresAt && share.expiresAt.getTime() <= Date.now()) {
       return this.deny(share, 'expired', viewer, client, new Gone('This link has expired.'));
     }
-    const viewCount = await shares.countView(share.id, {
-      view: { id: uuidv7(), viewerUserId: viewer?.user_id ?? null, ip: client.ip ?? null, userAgent: client.user_agent ?? null },
-      event: this.outbox.prepare(this.event(share, SharingEvent.shareAccessed, 'success', viewer, client)),
-    });
-    if (viewCount === undefined) return this.refuseAfterRace(shares, share, viewer, client);
-    this.outbox.committed();
+    const viewCount = await this.countView(share, viewer, client);
+    if (viewCount === undefined) return this.refuseAfterRace(share, viewer, client);
     const resource = `${share.resourceType}:${share.resourceId}`;
     const grant = await this.grantTokens.issue({ shareId: share.id, tenantId: share.tenantId, resource, permissions: share.permissions, linkExpiresAt: share.expiresAt });
     return {
@@ -89,9 +88,29 @@ export class ShareResolver {
     return principal;
   }
 
+  /** One view counted, logged and audited by one statement; undefined when the link was no longer usable. */
+  private async countView(share: ResolvableShare, viewer: Principal | null, client: ClientInfo): Promise<number | undefined> {
+    try {
+      return await this.uow.run(
+        async (tx) => {
+          const count = await tx.repos.shares.countView(share.id, {
+            view: { id: uuidv7(), viewerUserId: viewer?.user_id ?? null, ip: client.ip ?? null, userAgent: client.user_agent ?? null },
+            event: tx.outboxRow(this.event(share, SharingEvent.shareAccessed, 'success', viewer, client)),
+          });
+          if (count === undefined) throw NOT_COUNTED;
+          return count;
+        },
+        { singleStatement: true },
+      );
+    } catch (error) {
+      if (error === NOT_COUNTED) return undefined;
+      throw error;
+    }
+  }
+
   /** The count refused (another resolve took the last view, or the link stopped meanwhile): say which. */
-  private async refuseAfterRace(shares: ShareRepository, share: ResolvableShare, viewer: Principal | null, client: ClientInfo): Promise<never> {
-    const now = (await shares.reload(share.id)) ?? { ...share, status: 'revoked' as const };
+  private async refuseAfterRace(share: ResolvableShare, viewer: Principal | null, client: ClientInfo): Promise<never> {
+    const now = (await this.uow.read((repos) => repos.shares.reload(share.id))) ?? { ...share, status: 'revoked' as const };
     if (now.status !== 'active') return this.deny(share, 'revoked', viewer, client, new NotFound('No such link.'));
     if (now.expiresAt && now.expiresAt.getTime() <= Date.now()) return this.deny(share, 'expired', viewer, client, new Gone('This link has expired.'));
     return this.deny(share, 'view_limit_reached', viewer, client, new Gone('This link has been viewed as often as it allows.'));
@@ -99,10 +118,8 @@ export class ShareResolver {
 
   private async deny(share: ResolvableShare, reason: DenialReason, viewer: Principal | null, client: ClientInfo, error: Error): Promise<never> {
     try {
-      const em = this.orm.em.fork();
-      this.outbox.record(em, this.event(share, SharingEvent.shareDenied, 'denied', viewer, client, reason));
-      await em.flush();
-      this.outbox.committed();
+      // One insert, atomic on its own: no transaction around it.
+      await this.uow.run(async (tx) => tx.record(this.event(share, SharingEvent.shareDenied, 'denied', viewer, client, reason)), { singleStatement: true });
     } catch (recordError) {
       // The refusal stands either way; losing its audit row is logged loudly.
       this.logger.error({ err: recordError, share_id: share.id, reason }, 'could not record share.denied');

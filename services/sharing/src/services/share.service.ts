@@ -1,17 +1,18 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditContext, Principal } from '@portcullis/shared/auth';
-import { assertAllowed, linkRules, tenantDomain, type Authorizer, type GrantWriter, type PolicyChange } from '@portcullis/shared/authz';
-import type { Actor, Outbox } from '@portcullis/shared/events';
+import { assertAllowed, linkRules, tenantDomain, type Authorizer } from '@portcullis/shared/authz';
+import type { Transaction, UnitOfWork } from '@portcullis/shared/db';
+import type { Actor } from '@portcullis/shared/events';
 import { Forbidden, InvalidRequest, NotFound } from '@portcullis/shared/http';
 import type { Share, ShareVisibility } from '../entities/share.entity.js';
 import type { ShareView } from '../entities/share-view.entity.js';
 import { SharingEvent } from '../events/sharing-events.js';
-import { ShareRepository, type SharePageQuery } from '../repositories/share.repository.js';
-import { ShareViewRepository } from '../repositories/share-view.repository.js';
+import type { SharePageQuery, SharingRepositories } from '../repositories/index.js';
 import { newShareToken } from './share-tokens.js';
 import type { TenantDirectory } from './tenant-directory.js';
+
+type Tx = Transaction<SharingRepositories>;
 
 export interface NewShare {
   resource_type: string;
@@ -35,15 +36,14 @@ const TOKEN_ATTEMPTS = 3;
 
 /**
  * Share links of a tenant: created by those the policy lets share the resource type, seen and revoked by their creator
- * or by whoever may manage the tenant's shares (tenant admins). Each live link is a rule in the central policy.
+ * or by whoever may manage the tenant's shares (tenant admins). Each live link is a rule in the central policy, written
+ * in the unit of work that creates or revokes the link (and announced once it commits).
  */
 export class ShareService {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly uow: UnitOfWork<SharingRepositories>,
     private readonly authorizer: Authorizer,
-    private readonly grants: GrantWriter,
-    private readonly outbox: Outbox,
-    private readonly tenants: TenantDirectory,
+    private readonly tenants: Pick<TenantDirectory, 'findById'>,
     private readonly options: ShareOptions,
   ) {}
 
@@ -73,51 +73,41 @@ export class ShareService {
 
   async list(tenantId: string, principal: Principal, query: Omit<SharePageQuery, 'tenantId' | 'createdBy'>): Promise<{ items: Share[]; total: number }> {
     const everything = this.managesShares(principal, tenantId);
-    return new ShareRepository(this.orm.em.fork()).page({ ...query, tenantId, ...(everything ? {} : { createdBy: principal.user_id }) });
+    return this.uow.read((repos) => repos.shares.page({ ...query, tenantId, ...(everything ? {} : { createdBy: principal.user_id }) }));
   }
 
   async get(tenantId: string, id: string, principal: Principal): Promise<Share> {
-    const share = await new ShareRepository(this.orm.em.fork()).findInTenant(tenantId, id);
+    const share = await this.uow.read((repos) => repos.shares.findInTenant(tenantId, id));
     return this.visible(share, principal);
   }
 
   /** Revoking twice is fine: the second time changes nothing. */
   async revoke(tenantId: string, id: string, principal: Principal, audit: AuditContext): Promise<void> {
-    let changes: (PolicyChange | undefined)[] = [];
-    await this.orm.em.fork().transactional(async (tx) => {
-      const share = this.visible(await new ShareRepository(tx).lockInTenant(tenantId, id), principal);
+    await this.uow.run(async (tx) => {
+      const share = this.visible(await tx.repos.shares.lockInTenant(tenantId, id), principal);
       if (share.status !== 'active') return;
-      changes = await this.stop(tx, share, { by: principal.user_id, reason: 'revoked' }, audit.actor, audit.request_id);
+      await this.stop(tx, share, { by: principal.user_id, reason: 'revoked' }, audit.actor, audit.request_id);
     });
-    this.outbox.committed();
-    this.grants.announce(changes);
   }
 
   async views(tenantId: string, id: string, principal: Principal, page: number, pageSize: number): Promise<{ items: ShareView[]; total: number }> {
     await this.get(tenantId, id, principal);
-    return new ShareViewRepository(this.orm.em.fork()).page(tenantId, id, page, pageSize);
+    return this.uow.read((repos) => repos.views.page(tenantId, id, page, pageSize));
   }
 
   /** The tenant was disabled or deleted: every live link of it stops, each with its own `share.revoked` event. */
   async revokeAllInTenant(tenantId: string, reason: string, actor: Actor, requestId: string): Promise<number> {
-    const changes: (PolicyChange | undefined)[] = [];
-    let count = 0;
-    await this.orm.em.fork().transactional(async (tx) => {
-      for (const share of await new ShareRepository(tx).activeInTenant(tenantId)) {
-        changes.push(...(await this.stop(tx, share, { by: null, reason }, actor, requestId)));
-        count++;
-      }
+    return this.uow.run(async (tx) => {
+      const active = await tx.repos.shares.activeInTenant(tenantId);
+      for (const share of active) await this.stop(tx, share, { by: null, reason }, actor, requestId);
+      return active.length;
     });
-    this.outbox.committed();
-    this.grants.announce(changes);
-    return count;
   }
 
   private async insert(tenantId: string, principal: Principal, input: NewShare, audit: AuditContext): Promise<{ share: Share; token: string }> {
     const { token, hash } = newShareToken();
-    const changes: (PolicyChange | undefined)[] = [];
-    const share = await this.orm.em.fork().transactional(async (tx) => {
-      const created = new ShareRepository(tx).create({
+    const share = await this.uow.run(async (tx) => {
+      const created = tx.repos.shares.create({
         id: uuidv7(),
         tenantId,
         resourceType: input.resource_type,
@@ -133,8 +123,9 @@ export class ShareService {
         viewCount: 0,
         status: 'active',
       });
+      // The row first: a token collision fails here, before the policy is touched.
       await tx.flush();
-      for (const rule of this.rulesOf(created)) changes.push(await this.grants.addLinkRule(tx, rule));
+      for (const rule of this.rulesOf(created)) await tx.policy.addLinkRule(rule);
       this.record(tx, SharingEvent.shareCreated, created, audit.actor, audit.request_id, {
         before: null,
         after: {
@@ -147,20 +138,17 @@ export class ShareService {
       });
       return created;
     });
-    this.outbox.committed();
-    this.grants.announce(changes);
     return { share, token };
   }
 
-  private async stop(tx: EntityManager, share: Share, how: { by: string | null; reason: string }, actor: Actor, requestId: string) {
+  /** Stops a live link inside the caller's unit of work: its rules leave the policy, and `share.revoked` is recorded. */
+  private async stop(tx: Tx, share: Share, how: { by: string | null; reason: string }, actor: Actor, requestId: string): Promise<void> {
     share.status = 'revoked';
     share.revokedAt = new Date();
     share.revokedBy = how.by;
     share.revokedReason = how.reason;
-    const changes: (PolicyChange | undefined)[] = [];
-    for (const rule of this.rulesOf(share)) changes.push(await this.grants.removeLinkRule(tx, rule));
+    for (const rule of this.rulesOf(share)) await tx.policy.removeLinkRule(rule);
     this.record(tx, SharingEvent.shareRevoked, share, actor, requestId, { before: { status: 'active' }, after: { status: 'revoked' } }, how.reason);
-    return changes;
   }
 
   private rulesOf(share: Share): string[][] {
@@ -188,8 +176,8 @@ export class ShareService {
     }
   }
 
-  private record(tx: EntityManager, action: string, share: Share, actor: Actor, requestId: string, changes: { before: unknown; after: unknown }, reason?: string) {
-    this.outbox.record(tx, {
+  private record(tx: Tx, action: string, share: Share, actor: Actor, requestId: string, changes: { before: unknown; after: unknown }, reason?: string) {
+    tx.record({
       action,
       subject: `tenant:${share.tenantId}/share:${share.id}`,
       tenantId: share.tenantId,

@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import type { Middleware } from 'koa';
 import { auditContext, principalOf } from '@portcullis/shared/auth';
-import { authorize, type Authorizer } from '@portcullis/shared/authz';
-import { ApiRouter } from '@portcullis/shared/http';
+import { TenantView } from '@portcullis/shared/contracts';
+import { ApiRouter, type AccessGuards } from '@portcullis/shared/http';
 import { toPublicTenant } from '../services/presenters.js';
 import type { TenantService } from '../services/tenant.service.js';
-import { authorizeInTenant } from './tenant-guard.js';
-import { pageOf, pageQuery, parseSort, SLUG, TenantIdParams, TenantView } from './schemas.js';
+import { inTenant, pageOf, pageQuery, parseSort, SLUG, TenantIdParams } from './schemas.js';
 
 const Settings = z.object({ allow_public_shares: z.boolean().optional() }).strict();
 const TenantBody = z.object({
@@ -15,14 +13,15 @@ const TenantBody = z.object({
   settings: Settings.optional(),
 });
 
-export function tenantRoutes(tenants: TenantService, authorizer: Authorizer, requireAuth: Middleware): ApiRouter {
-  return new ApiRouter('/v1')
+export function tenantRoutes(tenants: TenantService, guards: AccessGuards): ApiRouter {
+  return new ApiRouter('/v1', guards)
     .post('/tenants', {
       summary: 'Create a tenant (platform admin)',
       tags: ['tenants'],
-      before: [requireAuth, authorize(authorizer, 'tenant', 'create')],
+      access: { object: 'tenant', action: 'create' },
       body: TenantBody,
-      responses: { 201: { description: 'Created', schema: TenantView }, 409: { description: 'Name or slug taken' } },
+      responses: { 201: { description: 'Created', schema: TenantView } },
+      problems: ['already-exists'],
     }, async (ctx, { body }) => {
       ctx.status = 201;
       ctx.body = toPublicTenant(await tenants.create(body, auditContext(ctx)));
@@ -30,7 +29,7 @@ export function tenantRoutes(tenants: TenantService, authorizer: Authorizer, req
     .get('/tenants', {
       summary: 'Tenants: every one for platform admins, otherwise those the caller belongs to',
       tags: ['tenants'],
-      before: [requireAuth],
+      access: 'authenticated',
       query: pageQuery(['name', 'slug', 'created_at'] as const, 'name:asc'),
       responses: { 200: { description: 'A page of tenants', schema: pageOf(TenantView) } },
     }, async (ctx, { query }) => {
@@ -40,7 +39,7 @@ export function tenantRoutes(tenants: TenantService, authorizer: Authorizer, req
     .get('/tenants/:tenant_id', {
       summary: 'One tenant (its members; 404 for anyone else)',
       tags: ['tenants'],
-      before: [requireAuth, authorizeInTenant(authorizer, 'tenant', 'read')],
+      access: inTenant('tenant', 'read'),
       params: TenantIdParams,
       responses: { 200: { description: 'The tenant', schema: TenantView } },
     }, async (ctx, { params }) => {
@@ -49,20 +48,22 @@ export function tenantRoutes(tenants: TenantService, authorizer: Authorizer, req
     .patch('/tenants/:tenant_id', {
       summary: 'Rename, change the slug or settings (tenant admin or platform admin)',
       tags: ['tenants'],
-      before: [requireAuth, authorizeInTenant(authorizer, 'tenant', 'update')],
+      access: inTenant('tenant', 'update'),
       params: TenantIdParams,
       body: TenantBody.partial().refine((b) => Object.keys(b).length > 0, 'send at least one of name, slug, settings'),
-      responses: { 200: { description: 'The updated tenant', schema: TenantView }, 409: { description: 'Name or slug taken' } },
+      responses: { 200: { description: 'The updated tenant', schema: TenantView } },
+      problems: ['already-exists'],
     }, async (ctx, { params, body }) => {
       ctx.body = toPublicTenant(await tenants.update(params.tenant_id, body, auditContext(ctx)));
     })
     .delete('/tenants/:tenant_id', {
       summary: 'Disable a tenant (members lose access at once); ?hard=true with x-confirm-name purges it',
       tags: ['tenants'],
-      before: [requireAuth, authorizeInTenant(authorizer, 'tenant', 'delete')],
+      access: inTenant('tenant', 'delete'),
       params: TenantIdParams,
       query: z.object({ hard: z.enum(['true', 'false']).optional() }),
-      responses: { 204: { description: 'Disabled or purged' }, 400: { description: 'Purge without the matching x-confirm-name' } },
+      responses: { 204: { description: 'Disabled or purged' } },
+      problems: ['confirmation-required'],
     }, async (ctx, { params, query }) => {
       if (query.hard === 'true') await tenants.purge(params.tenant_id, ctx.get('x-confirm-name') || undefined, auditContext(ctx));
       else await tenants.disable(params.tenant_id, auditContext(ctx));

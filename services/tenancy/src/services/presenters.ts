@@ -1,8 +1,10 @@
+import type { Invitation as PublicInvitation, InvitationStatus, Member, Tenant as PublicTenant } from '@portcullis/shared/contracts';
 import type { Invitation } from '../entities/invitation.entity.js';
 import type { Membership } from '../entities/membership.entity.js';
 import type { Tenant } from '../entities/tenant.entity.js';
 
-export function toPublicTenant(tenant: Tenant) {
+/** The presenters are typed by the public views (shared/contracts/views.ts): what they answer is what is documented. */
+export function toPublicTenant(tenant: Tenant): PublicTenant {
   return {
     id: tenant.id,
     name: tenant.name,
@@ -15,7 +17,7 @@ export function toPublicTenant(tenant: Tenant) {
   };
 }
 
-export function toPublicMember(member: Membership) {
+export function toPublicMember(member: Membership): Member {
   return {
     tenant_id: member.tenantId,
     user_id: member.userId,
@@ -27,11 +29,11 @@ export function toPublicMember(member: Membership) {
   };
 }
 
-export function invitationStatus(invitation: Invitation, now = new Date()): string {
+export function invitationStatus(invitation: Invitation, now = new Date()): InvitationStatus {
   return invitation.status === 'pending' && invitation.expiresAt <= now ? 'expired' : invitation.status;
 }
 
-export function toPublicInvitation(invitation: Invitation) {
+export function toPublicInvitation(invitation: Invitation): PublicInvitation {
   return {
     id: invitation.id,
     tenant_id: invitation.tenantId,

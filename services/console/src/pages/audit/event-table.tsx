@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../../api/audit';
+import { readEventData } from '../../lib/event-data';
 import { Time } from '../../components/ui';
 
 const FRESH_STYLE = { background: 'var(--warn-bg)', transition: 'background 1s' };
@@ -26,7 +27,7 @@ export function EventTable({ events, fresh }: { events: AuditEvent[]; fresh: Rea
               <td><code style={{ wordBreak: 'normal', whiteSpace: 'nowrap' }}>{event.type.replace(/^portcullis\./, '')}</code></td>
               <td><Actor event={event} /></td>
               <td>{event.tenantid ? <code>{event.tenantid}</code> : <span className="muted">platform</span>}</td>
-              <td><Outcome outcome={event.data.outcome} /></td>
+              <td><Outcome outcome={readEventData(event.data).outcome} /></td>
               <td><Summary event={event} /></td>
               <td><code>{event.sequence}</code></td>
             </tr>
@@ -38,7 +39,7 @@ export function EventTable({ events, fresh }: { events: AuditEvent[]; fresh: Rea
 }
 
 function Actor({ event }: { event: AuditEvent }) {
-  const actor = event.data.actor;
+  const { actor } = readEventData(event.data);
   return (
     <>
       {actor?.user_id ? <code>{actor.user_id}</code> : <span className="muted">anonymous</span>}
@@ -59,7 +60,8 @@ function Outcome({ outcome }: { outcome?: string }) {
 
 /** The subject, the target's fields in one line, and the whole event on demand. */
 function Summary({ event }: { event: AuditEvent }) {
-  const target = Object.entries(event.data.target ?? {})
+  const data = readEventData(event.data);
+  const target = Object.entries(data.target ?? {})
     .filter(([, value]) => value !== null && value !== undefined)
     .map(([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
     .join(' ');
@@ -68,7 +70,7 @@ function Summary({ event }: { event: AuditEvent }) {
       <summary>
         <code>{event.subject}</code>
         {target && <div className="muted">{target}</div>}
-        {event.data.reason && <div>reason: {event.data.reason}</div>}
+        {data.reason && <div>reason: {data.reason}</div>}
       </summary>
       <pre style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', fontSize: '0.8rem' }}>{JSON.stringify(event, null, 2)}</pre>
     </details>

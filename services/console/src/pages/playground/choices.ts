@@ -1,32 +1,21 @@
 import { call } from '../../api/client';
-import type { Permission } from '../../api/authz';
+import { tenancy, type PageOf, type Tenant } from '../../api/tenancy';
 
-export interface TenantChoice {
-  id: string;
-  name: string;
-  slug: string;
-  status: string;
-}
-
-interface RoleDescription {
-  name: string;
-  domain: 'tenant' | 'platform';
-  permissions: Permission[];
-}
+export type TenantChoice = Pick<Tenant, 'id' | 'name' | 'slug' | 'status'>;
 
 /** The page size the lists allow at most; the playground offers the first 100 tenants by name. */
 const MAX_PAGE = 100;
 
 export async function loadTenantChoices(include?: string): Promise<TenantChoice[]> {
-  const page = await call<{ items: TenantChoice[] }>('GET', `/tenancy/v1/tenants?page_size=${MAX_PAGE}&sort=name:asc`);
+  const page = await call<PageOf<Tenant>>('GET', `/tenancy/v1/tenants?page_size=${MAX_PAGE}&sort=name:asc`);
   if (!include || page.items.some((t) => t.id === include)) return page.items;
-  const linked = await call<TenantChoice>('GET', `/tenancy/v1/tenants/${encodeURIComponent(include)}`);
+  const linked = await tenancy.get(include);
   return [linked, ...page.items];
 }
 
 /** The objects and their actions that the roles of the policy name, for suggestions (wildcards left out). */
 export async function loadVocabulary(): Promise<Map<string, string[]>> {
-  const roles = await call<{ items: RoleDescription[] }>('GET', '/tenancy/v1/roles');
+  const roles = await tenancy.roles();
   const vocabulary = new Map<string, Set<string>>();
   for (const { object, action } of roles.items.flatMap((role) => role.permissions)) {
     if (object === '*') continue;

@@ -13,6 +13,7 @@ beforeAll(async () => {
   const router = new ApiRouter('/v1')
     .post('/things', {
       summary: 'Create a thing',
+      access: 'public',
       body: z.object({ name: z.string().min(1), size: z.number().int().positive() }),
       responses: { 201: { description: 'Created', schema: z.object({ name: z.string() }) } },
     }, (ctx, { body }) => {
@@ -21,14 +22,22 @@ beforeAll(async () => {
     })
     .get('/things/:id', {
       summary: 'Get a thing',
+      access: 'public',
       params: z.object({ id: z.uuid() }),
       responses: { 200: { description: 'The thing' } },
     }, (ctx, { params }) => {
       if (params.id === '00000000-0000-4000-8000-000000000000') throw new Conflict('taken');
       ctx.body = { id: params.id };
     })
-    .get('/boom', { summary: 'Fails', responses: {} }, () => {
+    .get('/boom', { summary: 'Fails', access: 'public', responses: {} }, () => {
       throw new Error('database password is hunter2');
+    })
+    .get('/liar', { summary: 'Answers what it does not declare', access: 'public', responses: { 200: { description: 'A name', schema: z.object({ name: z.string() }) } } }, (ctx) => {
+      ctx.body = { name: 42 };
+    })
+    .post('/undeclared', { summary: 'Answers a status it does not declare', access: 'public', responses: { 200: { description: 'OK' } } }, (ctx) => {
+      ctx.status = 202;
+      ctx.body = { queued: true };
     });
   const { app } = createHttpApp({
     service: 'test',
@@ -68,6 +77,13 @@ describe('the shared Koa app', () => {
     const response = await fetch(url('/v1/things/00000000-0000-4000-8000-000000000000'));
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ title: 'Conflict', detail: 'taken', status: 409 });
+  });
+
+  it('in tests, answers 500 when a route answers a body its declared schema refuses, or a status it does not declare', async () => {
+    expect(process.env.PORTCULLIS_CHECK_RESPONSES).toBe('1');
+    expect((await fetch(url('/v1/liar'))).status).toBe(500);
+    expect((await fetch(url('/v1/undeclared'), { method: 'POST' })).status).toBe(500);
+    expect((await fetch(url('/v1/things'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ok', size: 1 }) })).status).toBe(201);
   });
 
   it('hides the details of a 500', async () => {

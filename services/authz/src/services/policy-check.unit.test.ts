@@ -43,6 +43,13 @@ describe('policy check', () => {
     ]);
   });
 
+  it('refuses a rule written for a user instead of a role, which Casbin would apply but Portcullis never decides', () => {
+    const rules = parsePolicyCsv('p, 0190a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b, tenant:*, members, read, allow\n');
+    expect(findProblems(rules, vocabulary, 'policy.csv')).toEqual([
+      { file: 'policy.csv', line: 1, message: expect.stringMatching(/unknown role .*a p rule's subject is a role, never a user.*never in force/) },
+    ]);
+  });
+
   it('refuses a model that does not parse', () => {
     expect(() => checkModel('[request_definition]\nr = sub\n', 'model.conf')).toThrow(PolicyParseError);
   });

@@ -12,6 +12,7 @@ let server: RunningServer;
 beforeAll(async () => {
   const router = new ApiRouter('/v1').post('/things', {
     summary: 'Create a thing',
+    access: 'public',
     body: z.object({ name: z.string().min(1), tags: z.array(z.string()).optional() }),
     responses: { 201: { description: 'Created' } },
   }, (ctx, { body }) => {
