@@ -132,6 +132,7 @@ function documentedRoute(route: DocumentedRoute) {
     summary: route.summary,
     description: route.internal ? 'Only on the service\'s own port: the gateway does not route it.' : 'Public: no token.',
     tags: route.tags,
+    parameters: [],
     security: [],
     responses: {
       200: { description: route.response.description, content: { [route.response.contentType]: { schema: route.response.schema ?? { type: 'string' } } } },
